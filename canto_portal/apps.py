@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class CantoPortalConfig(AppConfig):
+    name = "canto_portal"

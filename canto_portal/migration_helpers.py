@@ -1,0 +1,33 @@
+"""Shared by data migrations that grant the Secretariat group its permissions. Permissions
+are normally created after all migrations run; a data migration has to create them first."""
+
+from django.contrib.auth.management import create_permissions
+
+SECRETARIAT_GROUP = "Secretariat"
+
+
+def grant_to_secretariat(apps, app_label, codenames):
+    app_config = apps.get_app_config(app_label)
+    # Migration state app configs have no models module; create_permissions skips those.
+    app_config.models_module = True
+    create_permissions(app_config, apps=apps, verbosity=0)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=SECRETARIAT_GROUP)
+    permissions = Permission.objects.filter(
+        content_type__app_label=app_label, codename__in=codenames
+    )
+    missing = set(codenames) - set(permissions.values_list("codename", flat=True))
+    if missing:
+        raise RuntimeError(f"Unknown permissions for {app_label}: {sorted(missing)}")
+    group.permissions.add(*permissions)
+
+
+def revoke_from_secretariat(apps, app_label, codenames):
+    Group = apps.get_model("auth", "Group")
+    group = Group.objects.filter(name=SECRETARIAT_GROUP).first()
+    if group:
+        group.permissions.remove(
+            *group.permissions.filter(content_type__app_label=app_label, codename__in=codenames)
+        )

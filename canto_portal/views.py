@@ -1,0 +1,34 @@
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import HttpResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import TemplateView
+
+from members.models import Member
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitors: 200 when the database answers, 503 when not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+class HomeView(TemplateView):
+    """Public: says what CANTO is. Of the register, only the counts are public."""
+
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        current = Member.objects.current()
+        context["member_count"] = current.count()
+        context["country_count"] = current.values("country").distinct().count()
+        return context

@@ -1,0 +1,127 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from members.models import Benefit, BoardTerm, Contact, Dues, Member, MembershipCategory
+
+
+@admin.register(MembershipCategory)
+class MembershipCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "annual_dues", "voting_rights", "ordering"]
+    list_editable = ["ordering"]
+    search_fields = ["name"]
+
+
+@admin.register(Benefit)
+class BenefitAdmin(admin.ModelAdmin):
+    list_display = ["name", "ordering"]
+    list_filter = ["categories"]
+    search_fields = ["name", "description"]
+    filter_horizontal = ["categories"]
+
+
+class GoodStandingFilter(admin.SimpleListFilter):
+    title = _("good standing")
+    parameter_name = "standing"
+
+    def lookups(self, request, model_admin):
+        return [("good", _("In good standing")), ("not", _("Not in good standing"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "good":
+            return queryset.in_good_standing()
+        if self.value() == "not":
+            return queryset.not_in_good_standing()
+        return queryset
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "email", "phone", "job_title", "role", "is_member_admin", "user"]
+    raw_id_fields = ["user"]
+    show_change_link = True
+
+
+class DuesInline(admin.TabularInline):
+    model = Dues
+    extra = 0
+    fields = ["year", "amount", "currency", "status", "paid_on"]
+    ordering = ["-year"]
+
+
+@admin.register(Member)
+class MemberAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "country",
+        "city",
+        "category",
+        "status",
+        "good_standing",
+        "joined_on",
+        "founding_member",
+    ]
+    list_filter = ["status", "category", GoodStandingFilter, "founding_member", "country"]
+    list_select_related = ["category"]
+    search_fields = ["name", "city", "contacts__name", "contacts__email"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["category"]
+    date_hierarchy = "joined_on"
+    readonly_fields = ["status_changed_on", "created_at", "updated_at"]
+    inlines = [ContactInline, DuesInline]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "category", "country", "city", "website"]}),
+        (_("Public profile"), {"fields": ["description", "public_email", "public_phone"]}),
+        (
+            _("Membership"),
+            {"fields": ["joined_on", "founding_member", "status", "status_changed_on"]},
+        ),
+        (_("Secretariat only"), {"fields": ["staff_notes", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_standing()
+
+    @admin.display(description=_("good standing"), boolean=True, ordering="has_overdue_dues")
+    def good_standing(self, obj):
+        return obj.in_good_standing
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "member", "email", "job_title", "role", "is_member_admin", "user"]
+    list_filter = ["role", "is_member_admin", "member__status", "member__country"]
+    list_select_related = ["member", "user"]
+    search_fields = ["name", "email", "member__name"]
+    autocomplete_fields = ["member"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(Dues)
+class DuesAdmin(SimpleHistoryAdmin):
+    list_display = ["member", "year", "amount", "currency", "status", "paid_on"]
+    list_filter = ["status", "year", "member__country"]
+    list_select_related = ["member"]
+    search_fields = ["member__name"]
+    autocomplete_fields = ["member"]
+    date_hierarchy = "paid_on"
+
+
+@admin.register(BoardTerm)
+class BoardTermAdmin(admin.ModelAdmin):
+    list_display = ["contact", "member", "role", "starts_on", "ends_on", "is_current"]
+    list_filter = ["role"]
+    list_select_related = ["contact", "contact__member"]
+    search_fields = ["contact__name", "contact__member__name"]
+    autocomplete_fields = ["contact"]
+    date_hierarchy = "starts_on"
+
+    @admin.display(description=_("member"), ordering="contact__member__name")
+    def member(self, obj):
+        return obj.contact.member
+
+    @admin.display(description=_("current"), boolean=True)
+    def is_current(self, obj):
+        return obj.is_current

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from members import demo as members_demo
+from members.models import Member
+
+
+class Command(BaseCommand):
+    help = "Builds the fictional demo data. Safe to run again: it updates instead of adding."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            members_demo.seed()
+            if settings.DEBUG:
+                members_demo.seed_demo_logins()
+        current = Member.objects.current()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {current.count()} members in "
+                f"{current.values('country').distinct().count()} countries and territories."
+            )
+        )
+        if not settings.DEBUG:
+            self.stdout.write("DEBUG is off: no demo logins were created.")
