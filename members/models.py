@@ -231,6 +231,11 @@ class Contact(models.Model):
         default=False,
         help_text=_("May edit the organisation's profile and manage its contacts."),
     )
+    receives_briefings = models.BooleanField(
+        _("receives briefings by email"),
+        default=True,
+        help_text=_("Members-only briefings are emailed when published, unless this is off."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
