@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from agreements import demo as agreements_demo
 from members import demo as members_demo
 from members.models import Member
 
@@ -12,6 +14,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             members_demo.seed()
+            agreements_demo.seed(timezone.localdate())
             if settings.DEBUG:
                 members_demo.seed_demo_logins()
         current = Member.objects.current()

@@ -1,0 +1,3 @@
+from django.contrib import admin
+
+# Sections, in order: agreement register (issue 4), council seats (issue 5), briefings (issue 6).
