@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -35,8 +37,32 @@ class GoodStandingFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ContactInlineFormSet(BaseInlineFormSet):
+    """The database refuses a second primary contact or a repeated email; a formset that adds
+    two at once would only meet that as an error page, so it is checked across rows here."""
+
+    def clean(self):
+        super().clean()
+        forms = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not self._should_delete_form(form) and form.cleaned_data
+        ]
+        primaries = [f for f in forms if f.cleaned_data.get("role") == Contact.Role.PRIMARY]
+        if len(primaries) > 1:
+            raise ValidationError(_("A member can have only one primary contact."))
+        seen = set()
+        for form in forms:
+            email = (form.cleaned_data.get("email") or "").lower()
+            if email in seen:
+                form.add_error("email", _("This email address is given to two contacts."))
+            seen.add(email)
+
+
 class ContactInline(admin.TabularInline):
     model = Contact
+    formset = ContactInlineFormSet
     extra = 0
     fields = ["name", "email", "phone", "job_title", "role", "is_member_admin", "user"]
     raw_id_fields = ["user"]

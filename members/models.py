@@ -145,8 +145,8 @@ class Member(models.Model):
         return self.name
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        instance = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
         # Remembered so that clean() can judge the status move, not just the new status.
         instance._loaded_status = instance.__dict__.get("status")
         return instance

@@ -7,6 +7,7 @@ from tests.members.factories import (
     ContactFactory,
     MemberFactory,
     UserFactory,
+    activate_totp,
 )
 
 
@@ -19,6 +20,7 @@ def _fast_passwords(settings):
 def secretariat_user(db):
     user = UserFactory(is_staff=True)
     user.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    activate_totp(user)
     return user
 
 
@@ -50,4 +52,5 @@ def member_admin_a(member_a):
 @pytest.fixture
 def board_user(db):
     term = BoardTermFactory(contact=ContactFactory(with_login=True))
+    activate_totp(term.contact.user)
     return term.contact.user

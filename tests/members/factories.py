@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
@@ -88,3 +89,10 @@ class BoardTermFactory(factory.django.DjangoModelFactory):
     role = BoardTerm.Role.DIRECTOR
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=100))
     ends_on = factory.LazyAttribute(lambda o: o.starts_on + datetime.timedelta(days=730))
+
+
+def activate_totp(user, secret=None):
+    """Secretariat and board members must have MFA set up; tests give them a TOTP device."""
+    secret = secret or generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret

@@ -1,0 +1,77 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from members.demo import DEMO_LOGINS
+from members.models import BoardTerm, Contact, Dues, Member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def seeded(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+def register_counts():
+    return {
+        model.__name__: model.objects.count() for model in [Member, Contact, Dues, BoardTerm]
+    } | {"users": get_user_model().objects.count()}
+
+
+def test_seed_demo_builds_123_members_in_34_countries(seeded):
+    current = Member.objects.current()
+
+    assert current.count() == 123
+    assert current.values("country").distinct().count() == 34
+
+
+def test_seed_demo_has_8_founding_members_of_1985(seeded):
+    founding = Member.objects.filter(founding_member=True)
+
+    assert founding.count() == 8
+    assert set(founding.values_list("joined_on__year", flat=True)) == {1985}
+
+
+def test_seed_demo_gives_every_member_two_to_five_contacts_and_one_primary(seeded):
+    for member in Member.objects.prefetch_related("contacts"):
+        contacts = list(member.contacts.all())
+        assert 2 <= len(contacts) <= 5
+        assert sum(c.role == Contact.Role.PRIMARY for c in contacts) == 1
+
+
+def test_seed_demo_mixes_dues_statuses(seeded):
+    statuses = set(Dues.objects.values_list("status", flat=True))
+
+    assert statuses == {"paid", "issued", "overdue", "waived"}
+
+
+def test_seed_demo_seats_a_board_of_directors(seeded):
+    board = BoardTerm.objects.current()
+
+    assert board.count() == 9
+    assert board.filter(role=BoardTerm.Role.CHAIR).count() == 1
+
+
+def test_seed_demo_is_idempotent(seeded):
+    before = register_counts()
+
+    call_command("seed_demo", verbosity=0)
+
+    assert register_counts() == before
+
+
+def test_seed_demo_creates_the_demo_logins_while_debug_is_on(seeded):
+    emails = set(get_user_model().objects.values_list("email", flat=True))
+
+    assert set(DEMO_LOGINS.values()) <= emails
+
+
+def test_seed_demo_creates_no_login_when_debug_is_off(settings):
+    settings.DEBUG = False
+
+    call_command("seed_demo", verbosity=0)
+
+    assert Member.objects.count() == 123
+    assert not get_user_model().objects.exists()
