@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed lint format clean
+.PHONY: run test install install-dev migrate seed lint format clean bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,3 +48,8 @@ format: install-dev
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3
+
+# The load benchmark (issue 8): PostgreSQL at 127.0.0.1:5432, writes docs/benchmarks.md.
+bench: install-dev
+	$(BIN)/pip install --quiet -r requirements/bench.txt
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

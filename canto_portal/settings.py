@@ -198,6 +198,9 @@ MFA_TOTP_ISSUER = "CANTO Portal"
 
 COUNTRIES_FIRST = ["TT", "JM", "BB", "BS"]
 
+# bench/run.py serves a constant view through the full middleware stack to compare pages with.
+BENCHMARK_BASELINE = env_bool("BENCHMARK_BASELINE", False)
+
 # The demo logins are a development convenience and are never created with DEBUG off.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "canto-demo-2026")
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -16,3 +17,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("agreements.urls")),
 ]
+
+if settings.BENCHMARK_BASELINE:
+    urlpatterns.append(path("bench/baseline", views.baseline))

@@ -21,6 +21,11 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+def baseline(request):
+    """The benchmark's yardstick: the full middleware stack and nothing else."""
+    return HttpResponse("baseline\n", content_type="text/plain")
+
+
 class HomeView(TemplateView):
     """Public: says what CANTO is. Of the register, only the counts are public."""
 

@@ -1,0 +1,252 @@
+"""The load benchmark: every page against a bare baseline view, side by side in one run.
+
+Builds a dataset ten times the real association on a throw-away PostgreSQL database, serves
+the portal with gunicorn (DEBUG off, production settings) on 127.0.0.1, drives each page with
+locust in headless mode at 1, 8 and 32 users for a bounded time, and writes the table to
+docs/benchmarks.md. Usage: python bench/run.py [--seconds 10] [--users 1,8,32]"""
+
+import argparse
+import csv
+import datetime
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PORT = 8765
+HOST = f"http://127.0.0.1:{PORT}"
+ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
+DATABASE = "canto_bench"
+
+
+def pages(info):
+    """(label, path, role): every page the issue names, logged in as the role that uses it."""
+    return [
+        ("baseline (constant response)", "/bench/baseline", "anonymous"),
+        ("home", "/", "anonymous"),
+        ("directory, first page", "/members/", "operator"),
+        (
+            "directory, filtered",
+            f"/members/?country={info['member_country']}&category={info['member_category']}",
+            "operator",
+        ),
+        ("member profile", f"/members/{info['member_slug']}/", "operator"),
+        ("member dashboard", "/portal/", "operator"),
+        ("agreement register, filtered", "/agreements/?status=active", "board"),
+        ("agreement page", f"/agreements/{info['agreement']}/", "board"),
+        ("representatives", "/representatives/", "board"),
+        ("briefings", "/briefings/", "anonymous"),
+        ("admin member list", "/admin/members/member/", "secretariat"),
+    ]
+
+
+def environment():
+    return os.environ | {
+        "DEBUG": "false",
+        "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "false",
+        "BENCHMARK_BASELINE": "true",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def run(*args, env):
+    subprocess.run([str(BIN / "python"), *args], cwd=ROOT, env=env, check=True)
+
+
+def recreate_database():
+    with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {DATABASE}")
+
+
+def wait_until_up(url, seconds=30):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not answer at {url}")
+
+
+def check_page(path, role, sessions):
+    request = urllib.request.Request(HOST + path)
+    if role != "anonymous":
+        request.add_header("Cookie", f"sessionid={sessions[role]}")
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(request, timeout=10) as response:
+            status = response.status
+    except urllib.error.HTTPError as error:
+        status = error.code
+    if status != 200:
+        raise SystemExit(f"{path} as {role} answers {status}, not 200: fix it before measuring")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def measure(path, role, users, seconds, env):
+    with tempfile.TemporaryDirectory() as folder:
+        prefix = Path(folder) / "run"
+        subprocess.run(
+            [
+                str(BIN / "locust"),
+                "-f",
+                str(ROOT / "bench" / "locustfile.py"),
+                "--headless",
+                "--host",
+                HOST,
+                "-u",
+                str(users),
+                "-r",
+                str(users),
+                "-t",
+                f"{seconds}s",
+                "--csv",
+                str(prefix),
+                "--only-summary",
+                "--loglevel",
+                "ERROR",
+            ],
+            cwd=ROOT,
+            env=env | {"BENCH_PATH": path, "BENCH_ROLE": role},
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        with open(f"{prefix}_stats.csv") as handle:
+            row = next(r for r in csv.DictReader(handle) if r["Name"] == "Aggregated")
+    return {
+        "rps": float(row["Requests/s"]),
+        "p50": float(row["50%"]),
+        "p95": float(row["95%"]),
+        "requests": int(row["Request Count"]),
+        "failures": int(row["Failure Count"]),
+    }
+
+
+def machine():
+    cpu = "unknown CPU"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        kib = int(meminfo.read_text().split()[1])
+        memory = f", {kib / 1024 / 1024:.0f} GiB memory"
+    with psycopg.connect(ADMIN_DSN) as connection:
+        server = connection.execute("SHOW server_version").fetchone()[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu}){memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; PostgreSQL {server}"
+    )
+
+
+def report(results, users_levels, seconds, workers):
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Run on {datetime.date.today():%Y-%m-%d} by `make bench` (bench/run.py): {machine()}.",
+        f"gunicorn with {workers} sync workers, DEBUG off; locust headless, {seconds} s per page "
+        "and concurrency, no wait between requests; dataset ten times the association "
+        "(1,230 members, about 6,000 contacts, 3 years of dues, 300 agreements, 200 briefings). "
+        "The load generator runs on the same machine and takes its share of the cores, for "
+        "the baseline as for every page, which is why each page is shown as a ratio to the "
+        "baseline measured in the same run.",
+        "",
+    ]
+    for users in users_levels:
+        baseline = results[("baseline (constant response)", users)]["rps"]
+        lines += [
+            f"## {users} concurrent user{'s' if users > 1 else ''}",
+            "",
+            "| page | requests/s | p50 ms | p95 ms | ratio to baseline | failures |",
+            "|---|---:|---:|---:|---:|---:|",
+        ]
+        for (label, level), figures in results.items():
+            if level != users:
+                continue
+            ratio = figures["rps"] / baseline if baseline else 0
+            lines.append(
+                f"| {label} | {figures['rps']:.1f} | {figures['p50']:.0f} | "
+                f"{figures['p95']:.0f} | {ratio:.0%} | {figures['failures']} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--users", default="1,8,32")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    options = parser.parse_args()
+    users_levels = [int(u) for u in options.users.split(",")]
+    env = environment()
+
+    print("Building the dataset on PostgreSQL database", DATABASE)
+    recreate_database()
+    run("manage.py", "migrate", "--no-input", "-v", "0", env=env)
+    run("bench/dataset.py", env=env)
+    run("manage.py", "collectstatic", "--no-input", "-v", "0", env=env)
+    info = json.loads((ROOT / "bench" / ".sessions.json").read_text())
+
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "canto_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{PORT}",
+            "--workers",
+            str(options.workers),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        wait_until_up(f"{HOST}/healthz")
+        for _, path, role in pages(info):
+            check_page(path, role, info["sessions"])
+        results = {}
+        for users in users_levels:
+            for label, path, role in pages(info):
+                figures = measure(path, role, users, options.seconds, env)
+                results[(label, users)] = figures
+                print(
+                    f"{users:>3} users  {label:<32} {figures['rps']:8.1f} req/s  "
+                    f"p50 {figures['p50']:5.0f} ms  p95 {figures['p95']:5.0f} ms"
+                )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    text = report(results, users_levels, options.seconds, options.workers)
+    Path(options.output).write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
