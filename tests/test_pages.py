@@ -1,6 +1,7 @@
 import pytest
 from django.db import DatabaseError
 
+from canto_portal.views import baseline
 from tests.members.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,3 +49,14 @@ def test_pages_load_no_asset_from_another_host(client):
 
     assert "https://" not in html.replace("https://www.w3.org", "")
     assert "//cdn" not in html
+
+
+def test_benchmark_baseline_is_not_served_by_default(client):
+    assert client.get("/bench/baseline").status_code == 404
+
+
+def test_benchmark_baseline_answers_a_constant(rf):
+    response = baseline(rf.get("/bench/baseline"))
+
+    assert response.status_code == 200
+    assert response.content == b"baseline\n"
