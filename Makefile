@@ -32,10 +32,15 @@ seed: migrate
 run: seed
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py demo_logins
+	$(BIN)/python manage.py resume_briefing_deliveries
+	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Connections are not kept between requests in tests, so the browser tests' live server
+# leaves none open when the test database is dropped.
 test: install-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	DB_CONN_MAX_AGE=0 $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django_countries",
     "simple_history",
     "import_export",
+    "django_tasks_db",
     "canto_portal",
     "members",
     "agreements",
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # After authentication and messages: sends Secretariat and board logins without a second
+    # factor to set one up (issue 3).
+    "members.middleware.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "canto_portal.urls"
@@ -151,6 +155,10 @@ STORAGES = {
         )
     },
 }
+# Briefing bodies may be long; the form says how long is too long, so requests may be larger
+# than Django's 2.5 MB default before the form gets to say it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
 
@@ -180,6 +188,9 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
+# The portal's public address, for links in emails sent outside a request (alerts, tasks).
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 
@@ -195,6 +206,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CANTO] "
 ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CANTO Portal"
+# Secretariat and board logins cannot switch their authenticator off (members/adapters.py).
+MFA_ADAPTER = "members.adapters.PortalMFAAdapter"
+# Invitation links (members/services.py) are single-use and expire after this many days.
+INVITATION_EXPIRY_DAYS = int(os.environ.get("INVITATION_EXPIRY_DAYS", "7"))
 
 COUNTRIES_FIRST = ["TT", "JM", "BB", "BS"]
 
@@ -210,3 +225,28 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# Import and export (django-import-export; issue 7). Resources live in members/resources.py and
+# agreements/resources.py; docs/importing.md is the Secretariat's guide.
+# All or nothing: each import runs in one transaction, rolled back when any row fails.
+IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Buttons and URLs need "<app>.import_<model>" / "<app>.export_<model>", granted to the
+# Secretariat group by members/migrations/0005_import_export_permissions.py.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+# Imported rows appear in each object's admin history, like any other change.
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off on purpose: it removes only a leading "=",
+# lets "+", "-" and "@" through, and turns every cell into text (an empty date becomes "None").
+# The resources quote formula-like text themselves (members.resources.escape_formula).
+IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
+# Blank rows stay in, so that row numbers in error messages match the file; the resources
+# drop the empty rows below the data themselves.
+IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = False
+
+# Background tasks (issue 6): Django's tasks framework with django-tasks-db's database backend,
+# so a queued task survives a restart. Publishing a members briefing queues its emails here;
+# `python manage.py db_worker` runs them (next to runserver in `make run`, as its own service in
+# production), and `python manage.py resume_briefing_deliveries` queues again the emails a
+# stopped worker left unsent.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -5,6 +5,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from agreements.models import Briefing
 from members.models import Member
 
 
@@ -36,4 +37,8 @@ class HomeView(TemplateView):
         current = Member.objects.current()
         context["member_count"] = current.count()
         context["country_count"] = current.values("country").distinct().count()
+        # Briefings (issue 6): the latest public ones.
+        context["latest_briefings"] = (
+            Briefing.objects.published().public().order_by("-published_at", "-pk")[:3]
+        )
         return context

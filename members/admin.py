@@ -1,10 +1,27 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from members.models import Benefit, BoardTerm, Contact, Dues, Member, MembershipCategory
+from members import services
+from members.models import (
+    Benefit,
+    BoardTerm,
+    Contact,
+    Dues,
+    Invitation,
+    Member,
+    MembershipCategory,
+)
+from members.resources import (
+    BoardTermResource,
+    ContactResource,
+    DuesResource,
+    MemberResource,
+    RegisterImportExportMixin,
+)
 
 
 @admin.register(MembershipCategory)
@@ -76,8 +93,42 @@ class DuesInline(admin.TabularInline):
     ordering = ["-year"]
 
 
+def send_invitations(modeladmin, request, contacts):
+    """Invites each contact, one transaction each, and reports what happened in messages."""
+    sent = 0
+    for contact in contacts:
+        try:
+            services.invite(contact, invited_by=request.user, request=request)
+        except services.InvitationError as error:
+            modeladmin.message_user(request, str(error), messages.WARNING)
+        else:
+            sent += 1
+    if sent:
+        modeladmin.message_user(
+            request,
+            ngettext("%(count)d invitation sent.", "%(count)d invitations sent.", sent)
+            % {"count": sent},
+            messages.SUCCESS,
+        )
+
+
+@admin.action(description=_("Invite the selected contacts to the portal"), permissions=["change"])
+def invite_contacts(modeladmin, request, queryset):
+    send_invitations(modeladmin, request, queryset.select_related("member"))
+
+
+@admin.action(
+    description=_("Invite the selected members' contacts that have no login"),
+    permissions=["change"],
+)
+def invite_member_contacts(modeladmin, request, queryset):
+    contacts = Contact.objects.filter(member__in=queryset, user__isnull=True)
+    send_invitations(modeladmin, request, contacts.select_related("member"))
+
+
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin):
+class MemberAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [MemberResource]
     list_display = [
         "name",
         "country",
@@ -96,6 +147,7 @@ class MemberAdmin(SimpleHistoryAdmin):
     date_hierarchy = "joined_on"
     readonly_fields = ["status_changed_on", "created_at", "updated_at"]
     inlines = [ContactInline, DuesInline]
+    actions = [invite_member_contacts]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "country", "city", "website"]}),
@@ -116,17 +168,20 @@ class MemberAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(RegisterImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ContactResource]
     list_display = ["name", "member", "email", "job_title", "role", "is_member_admin", "user"]
     list_filter = ["role", "is_member_admin", "member__status", "member__country"]
     list_select_related = ["member", "user"]
     search_fields = ["name", "email", "member__name"]
     autocomplete_fields = ["member"]
     raw_id_fields = ["user"]
+    actions = [invite_contacts]
 
 
 @admin.register(Dues)
-class DuesAdmin(SimpleHistoryAdmin):
+class DuesAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [DuesResource]
     list_display = ["member", "year", "amount", "currency", "status", "paid_on"]
     list_filter = ["status", "year", "member__country"]
     list_select_related = ["member"]
@@ -136,7 +191,8 @@ class DuesAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(BoardTerm)
-class BoardTermAdmin(admin.ModelAdmin):
+class BoardTermAdmin(RegisterImportExportMixin, admin.ModelAdmin):
+    resource_classes = [BoardTermResource]
     list_display = ["contact", "member", "role", "starts_on", "ends_on", "is_current"]
     list_filter = ["role"]
     list_select_related = ["contact", "contact__member"]
@@ -151,3 +207,28 @@ class BoardTermAdmin(admin.ModelAdmin):
     @admin.display(description=_("current"), boolean=True)
     def is_current(self, obj):
         return obj.is_current
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Read-only: invitations are created by the invite actions, never typed in."""
+
+    list_display = ["email", "contact", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_select_related = ["contact", "contact__member", "invited_by"]
+    search_fields = ["email", "contact__name", "contact__member__name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "contact",
+        "email",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -75,6 +75,17 @@ class MemberQuerySet(models.QuerySet):
         """Everyone still on the register: resigned members keep their record but are gone."""
         return self.exclude(status=Member.Status.RESIGNED)
 
+    def directory(self):
+        """The members-only directory: active members with what a listing row shows."""
+        return self.active().select_related("category").order_by("name", "pk")
+
+    def profiles_visible_to(self, roles):
+        """Profiles a login may open: the Secretariat any on the register, others the
+        directory's."""
+        if roles.is_secretariat:
+            return self.current().select_related("category")
+        return self.directory()
+
 
 class Member(models.Model):
     """A member organisation of CANTO."""
@@ -198,6 +209,13 @@ class Member(models.Model):
 class ContactQuerySet(models.QuerySet):
     def of_active_members(self):
         return self.filter(member__status=Member.Status.ACTIVE)
+
+    def for_dashboard(self):
+        """A member's contacts as the dashboard lists them, with each one's login state."""
+        pending = models.Prefetch(
+            "invitations", queryset=Invitation.objects.pending(), to_attr="pending_invitations"
+        )
+        return self.select_related("user").prefetch_related(pending).order_by("name", "pk")
 
 
 class Contact(models.Model):
@@ -359,3 +377,61 @@ class BoardTerm(models.Model):
     def is_current(self):
         today = timezone.localdate()
         return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        """Invitations that can still be accepted: not used, not withdrawn, not expired."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A single-use link that lets a contact choose a password and get a login.
+
+    Only a SHA-256 hash of the token is stored: the token itself exists in the email alone,
+    so a copy of the database cannot be used to accept anyone's invitation."""
+
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("contact")
+    )
+    email = models.EmailField(_("sent to"))
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        _("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("Set when a newer invitation replaces this one."),
+    )
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="invitation_expires_after_creation",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Invitation for %(email)s") % {"email": self.email}
+
+    @property
+    def is_expired(self):
+        return self.expires_at <= timezone.now()

@@ -4,6 +4,7 @@ Secretariat, a current BoardTerm for the Board, a Contact for member operators."
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import Exists, OuterRef
 from django.utils.functional import SimpleLazyObject
 
 SECRETARIAT_GROUP = "Secretariat"
@@ -21,16 +22,42 @@ class Roles:
 
         return (
             Contact.objects.select_related("member", "member__category")
+            .annotate(user_has_mfa=second_factor_exists("user"))
             .filter(user=self.user)
             .first()
         )
+
+    @cached_property
+    def _staff_row(self):
+        """Secretariat membership and MFA state of a staff login, in one query."""
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group
+
+        in_group = Group.objects.filter(name=SECRETARIAT_GROUP, user=OuterRef("pk"))
+        return (
+            get_user_model()
+            .objects.filter(pk=self.user.pk)
+            .annotate(in_secretariat=Exists(in_group), has_mfa=second_factor_exists("pk"))
+            .values("in_secretariat", "has_mfa")
+            .first()
+        ) or {"in_secretariat": False, "has_mfa": False}
 
     @cached_property
     def is_secretariat(self):
         user = self.user
         if not (user.is_authenticated and user.is_active and user.is_staff):
             return False
-        return user.is_superuser or user.groups.filter(name=SECRETARIAT_GROUP).exists()
+        return user.is_superuser or self._staff_row["in_secretariat"]
+
+    @cached_property
+    def has_mfa(self):
+        """Whether the login has a second factor. Read from the row the role checks load
+        anyway, so that the MFA requirement costs no query of its own on each page."""
+        if not self.user.is_authenticated:
+            return False
+        if self.user.is_staff:
+            return self._staff_row["has_mfa"]
+        return bool(self.contact and self.contact.user_has_mfa)
 
     @cached_property
     def is_board_member(self):
@@ -57,6 +84,33 @@ class Roles:
     @property
     def may_see_register(self):
         return self.is_secretariat or self.is_board_member
+
+    @property
+    def may_use_portal(self):
+        """Contacts of suspended or lapsed members still log in to /portal/ and see why they
+        have no benefits; a resigned member's contacts have nothing left there."""
+        from members.models import Member
+
+        return bool(self.contact) and self.contact.member.status != Member.Status.RESIGNED
+
+    @property
+    def may_use_directory(self):
+        return self.is_member_operator or self.is_board_member or self.is_secretariat
+
+    @property
+    def requires_mfa(self):
+        """Board members and the Secretariat see confidential agreements and run the back
+        office: their logins must have a second factor."""
+        return self.is_secretariat or self.is_board_member
+
+
+def second_factor_exists(user_ref):
+    """An authenticator app or security key for the login at `user_ref` of the outer row;
+    recovery codes alone are only a fallback for those, so they do not count."""
+    from allauth.mfa.models import Authenticator
+
+    authenticators = Authenticator.objects.filter(user=OuterRef(user_ref))
+    return Exists(authenticators.exclude(type=Authenticator.Type.RECOVERY_CODES))
 
 
 def roles_for(request):

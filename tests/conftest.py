@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 
+from agreements.models import AgreementDocument
 from members.roles import SECRETARIAT_GROUP
 from tests.members.factories import (
     BoardTermFactory,
@@ -14,6 +15,19 @@ from tests.members.factories import (
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def tmp_private_storage(tmp_path, monkeypatch):
+    """Documents written by a test go to a temporary folder, never to the project's private/.
+
+    The FileField evaluates its storage once at import, so the storage's cached location is
+    redirected instead of the STORAGES setting. InformationExchange attachments use the same
+    storage object, so this covers them too."""
+    storage = AgreementDocument._meta.get_field("file").storage
+    monkeypatch.setattr(storage, "location", str(tmp_path))
+    monkeypatch.setattr(storage, "base_location", str(tmp_path))
+    return tmp_path
 
 
 @pytest.fixture
@@ -54,3 +68,27 @@ def board_user(db):
     term = BoardTermFactory(contact=ContactFactory(with_login=True))
     activate_totp(term.contact.user)
     return term.contact.user
+
+
+# Member site (issue 3) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def member_admin_b(member_b):
+    return ContactFactory(member=member_b, is_member_admin=True, with_login=True).user
+
+
+@pytest.fixture
+def contact_a(member_a):
+    """A contact of member A without a login: what member admins edit, remove and invite."""
+    return ContactFactory(member=member_a, name="Anya Baptistine")
+
+
+@pytest.fixture
+def empty_rate_limits():
+    """allauth counts failed logins in the cache; each test starts from none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

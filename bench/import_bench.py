@@ -1,0 +1,140 @@
+"""How long the Secretariat waits for a big import: 1,230 members and 6,000 contacts (ten times
+the association) imported through the same resources the admin uses, on PostgreSQL.
+
+    .venv/bin/python bench/import_bench.py
+
+Each file is timed as the admin runs it: read the CSV, the preview (a dry run, rolled back),
+then the confirmed import (committed). The rows it adds are removed at the end, so the database
+is left as it was; it is created and migrated when missing. DATABASE_URL overrides the default
+database, postgres://postgres@127.0.0.1:5432/canto_bench. Not a test: nothing fails on time."""
+
+import io
+import os
+import random
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canto_portal.settings")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/canto_bench")
+
+import psycopg  # noqa: E402
+
+MEMBERS = 1_230
+CONTACTS = 6_000
+PREFIX = "import-bench"
+COUNTRIES = ["TT", "JM", "BB", "BS", "GY", "BZ", "LC", "VC", "GD", "AG", "KN", "DM", "SR", "HT"]
+CATEGORIES = ["Full", "Associate", "Affiliate"]
+ROLES = ["billing", "technical", "regulatory", "other"]
+
+
+def ensure_database(url):
+    """Creates the database when it does not exist yet; never drops one."""
+    parts = urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        exists = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def members_csv(rng):
+    out = io.StringIO()
+    out.write("slug,name,category,country,city,joined_on,founding_member,status,public_phone\n")
+    for n in range(MEMBERS):
+        joined_on = f"{rng.randint(1986, 2025)}-0{rng.randint(1, 9)}-01"
+        out.write(
+            f"{PREFIX}-{n},Import Bench Member {n},{rng.choice(CATEGORIES)},"
+            f"{rng.choice(COUNTRIES)},Port of Spain,{joined_on},no,active,+1 868 555 {n:04d}\n"
+        )
+    return out.getvalue().encode()
+
+
+def contacts_csv(rng):
+    out = io.StringIO()
+    out.write("email,member,name,phone,job_title,role,is_member_admin\n")
+    for n in range(CONTACTS):
+        member = n % MEMBERS
+        admin = "yes" if n < MEMBERS else "no"
+        out.write(
+            f"person{n}@{PREFIX}.example,{PREFIX}-{member},Bench Person {n},"
+            f"+1 868 555 {n:04d},Engineer,{rng.choice(ROLES)},{admin}\n"
+        )
+    return out.getvalue().encode()
+
+
+def timed_import(resource_class, content):
+    """Seconds to read, preview and confirm one file, as the admin does it."""
+    from members.resources import CSV
+
+    started = time.perf_counter()
+    dataset = CSV().create_dataset(content)
+    read = time.perf_counter()
+    preview = resource_class().import_data(dataset, dry_run=True)
+    previewed = time.perf_counter()
+    result = resource_class().import_data(dataset, dry_run=False)
+    confirmed = time.perf_counter()
+    for outcome in (preview, result):
+        if outcome.has_errors() or outcome.has_validation_errors():
+            raise SystemExit(f"{resource_class.__name__}: the benchmark file did not import")
+    return {
+        "rows": len(dataset),
+        "read": read - started,
+        "preview": previewed - read,
+        "import": confirmed - previewed,
+        "new": result.totals["new"],
+    }
+
+
+def remove_bench_rows():
+    from members.models import Contact, Member
+
+    Contact.objects.filter(email__endswith=f"@{PREFIX}.example").delete()
+    Member.objects.filter(slug__startswith=f"{PREFIX}-").delete()
+    Member.history.filter(slug__startswith=f"{PREFIX}-").delete()
+
+
+def main():
+    ensure_database(os.environ["DATABASE_URL"])
+
+    import django
+
+    django.setup()
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    from members.resources import ContactResource, MemberResource
+
+    if connection.vendor != "postgresql":
+        raise SystemExit("This benchmark measures PostgreSQL; point DATABASE_URL at one.")
+    call_command("migrate", verbosity=0)
+    remove_bench_rows()
+    rng = random.Random(1985)
+    files = [(MemberResource, members_csv(rng)), (ContactResource, contacts_csv(rng))]
+    print(f"Importing on {connection.settings_dict['NAME']} (PostgreSQL)")
+    total = 0.0
+    try:
+        for resource_class, content in files:
+            figures = timed_import(resource_class, content)
+            seconds = figures["read"] + figures["preview"] + figures["import"]
+            total += seconds
+            print(
+                f"{resource_class._meta.model._meta.verbose_name_plural:>8}: "
+                f"{figures['rows']:>5} rows ({figures['new']} new) in {seconds:6.1f} s = "
+                f"read {figures['read']:.1f} s + preview {figures['preview']:.1f} s + "
+                f"import {figures['import']:.1f} s; {1000 * seconds / figures['rows']:.1f} ms a row"
+            )
+    finally:
+        remove_bench_rows()
+    print(f"   total: {MEMBERS} members and {CONTACTS} contacts in {total:.1f} s")
+
+
+if __name__ == "__main__":
+    main()

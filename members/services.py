@@ -1,0 +1,181 @@
+"""Invitations: the only way a login comes into being (the portal has no open signup).
+
+The Secretariat (or a member admin, for their own organisation) invites a Contact; the contact
+receives a single-use link, chooses a password, and gets a login linked to that contact."""
+
+import datetime
+import hashlib
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Contact, Invitation, Member
+
+DEFAULT_EXPIRY_DAYS = 7
+
+
+class InvitationError(Exception):
+    """The contact cannot be invited; the message says why, for the person who tried."""
+
+
+class InvalidInvitation(Exception):
+    """The link cannot be used. `reason` is one of REASONS; views pick the page from it."""
+
+    INVALID = "invalid"
+    USED = "used"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+
+    def __init__(self, reason):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def expiry_days():
+    return getattr(settings, "INVITATION_EXPIRY_DAYS", DEFAULT_EXPIRY_DAYS)
+
+
+def invitation_refusal(contact):
+    """Why this contact cannot be invited now, or None when they can."""
+    if contact.user_id:
+        return _("%(name)s already has a login.") % {"name": contact.name}
+    if contact.member.status == Member.Status.RESIGNED:
+        return _("%(member)s has resigned; its contacts cannot be invited.") % {
+            "member": contact.member.name
+        }
+    if get_user_model().objects.filter(username__iexact=contact.email).exists():
+        return _(
+            "A login with the address %(email)s already exists; link it to the contact "
+            "in the back office instead."
+        ) % {"email": contact.email}
+    return None
+
+
+def absolute_url(path, request=None):
+    if request is not None:
+        return request.build_absolute_uri(path)
+    # Outside a request (the shell, a task) the site's public address comes from settings.
+    base = getattr(settings, "PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}{path}"
+
+
+@transaction.atomic
+def invite(contact, invited_by, request=None):
+    """Creates an invitation for `contact`, emails it and returns it; its `token` attribute
+    holds the secret part of the link (never stored). A newer invitation replaces older ones.
+
+    Raises InvitationError when the contact cannot be invited. The email is sent inside the
+    transaction: when sending fails, no invitation is recorded and the caller can retry."""
+    contact = Contact.objects.select_for_update().select_related("member").get(pk=contact.pk)
+    if refusal := invitation_refusal(contact):
+        raise InvitationError(refusal)
+    now = timezone.now()
+    contact.invitations.pending().update(revoked_at=now)
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        contact=contact,
+        email=contact.email,
+        token_hash=hash_token(token),
+        invited_by=invited_by if invited_by and invited_by.is_authenticated else None,
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=expiry_days()),
+    )
+    invitation.token = token
+    send_invitation_email(invitation, request)
+    return invitation
+
+
+def send_invitation_email(invitation, request=None):
+    path = reverse("members:invitation", args=[invitation.token])
+    context = {
+        "invitation": invitation,
+        "contact": invitation.contact,
+        "member": invitation.contact.member,
+        "accept_url": absolute_url(path, request),
+        "expiry_days": expiry_days(),
+    }
+    message = EmailMultiAlternatives(
+        subject=_("Your invitation to the CANTO Portal"),
+        body=render_to_string("emails/invitation.txt", context),
+        to=[invitation.email],
+        alternatives=[(render_to_string("emails/invitation.html", context), "text/html")],
+    )
+    message.send()
+
+
+def invitation_for_token(token, lock=False):
+    """The invitation this token opens, or InvalidInvitation saying why it opens none."""
+    invitations = Invitation.objects.select_related("contact", "contact__member")
+    if lock:
+        invitations = invitations.select_for_update(of=("self",))
+    invitation = invitations.filter(token_hash=hash_token(token or "")).first()
+    if invitation is None:
+        raise InvalidInvitation(InvalidInvitation.INVALID)
+    if invitation.accepted_at:
+        raise InvalidInvitation(InvalidInvitation.USED)
+    if invitation.revoked_at:
+        raise InvalidInvitation(InvalidInvitation.REVOKED)
+    if invitation.is_expired:
+        raise InvalidInvitation(InvalidInvitation.EXPIRED)
+    if invitation.contact.user_id:
+        # The contact got a login some other way since: the link has nothing left to do.
+        raise InvalidInvitation(InvalidInvitation.USED)
+    return invitation
+
+
+def new_user_for(contact):
+    """An unsaved login for the contact, for password validation and then saving."""
+    User = get_user_model()
+    first, _sep, last = contact.name.partition(" ")
+    return User(
+        username=contact.email.lower(),
+        email=contact.email.lower(),
+        first_name=first[:150],
+        last_name=last[:150],
+    )
+
+
+@transaction.atomic
+def accept_invitation(token, password):
+    """Creates the contact's login with `password`, a verified primary email address, links
+    it to the contact and marks the invitation used; returns the new user.
+
+    All of it happens in one transaction, with the invitation row locked, so two tabs posting
+    the same link cannot create two logins. Raises InvalidInvitation and changes nothing
+    when the link cannot be used."""
+    invitation = invitation_for_token(token, lock=True)
+    contact = invitation.contact
+    if refusal := invitation_refusal(contact):
+        raise InvalidInvitation(InvalidInvitation.USED) from InvitationError(refusal)
+    user = new_user_for(contact)
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    contact.user = user
+    contact.save(update_fields=["user", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+def remove_contact(contact):
+    """Removes a contact from its organisation. Their login, if any, is switched off rather
+    than deleted, so the history of what they did keeps its author."""
+    with transaction.atomic():
+        user = contact.user
+        contact.delete()
+        if user is not None and not user.is_staff:
+            user.is_active = False
+            user.save(update_fields=["is_active"])

@@ -1,0 +1,273 @@
+"""Import and export through the admin, as the Secretariat does it: upload, preview (dry run),
+confirm; export with the list's filter. And who may do which."""
+
+import io
+
+import openpyxl
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from members.models import Contact, Member
+from members.resources import ContactResource, MemberResource
+from tests.members.factories import (
+    ContactFactory,
+    MemberFactory,
+    MembershipCategoryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+CSV_FORMAT, XLSX_FORMAT = "0", "1"
+MEMBER_URLS = {
+    name: f"admin:members_member_{name}"
+    for name in ["changelist", "import", "process_import", "export"]
+}
+
+
+@pytest.fixture
+def secretariat_client(client, secretariat_user):
+    client.force_login(secretariat_user)
+    return client
+
+
+def staff_client(client, *codenames):
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
+    client.force_login(user)
+    return client
+
+
+def upload(client, model, content, name="members.csv", file_format=CSV_FORMAT):
+    return client.post(
+        reverse(f"admin:members_{model}_import"),
+        {"format": file_format, "import_file": SimpleUploadedFile(name, content)},
+    )
+
+
+def confirm(client, model, preview):
+    form = preview.context["confirm_form"]
+    data = {name: form.initial.get(name, "") for name in form.fields}
+    return client.post(reverse(f"admin:members_{model}_process_import"), data, follow=True)
+
+
+def export(client, model, resource_class, file_format, query=""):
+    fields = {
+        f"{resource_class.__name__.lower()}_{name}": "on"
+        for name in resource_class().get_export_order()
+    }
+    return client.post(
+        reverse(f"admin:members_{model}_export") + query,
+        {"format": file_format, "resource": "0", **fields},
+    )
+
+
+def response_messages(response):
+    return [str(m) for m in response.context["messages"]]
+
+
+# Two steps: preview, then confirm
+
+
+def test_upload_shows_a_preview_and_writes_nothing_until_confirmed(secretariat_client):
+    MembershipCategoryFactory()
+    content = (
+        b"slug,name,category,country,city,joined_on,status\n"
+        b"leeward-fibre,Leeward Fibre,Full,LC,Castries,2010-04-01,active\n"
+    )
+
+    preview = upload(secretariat_client, "member", content)
+
+    assert preview.status_code == 200
+    assert "Preview" in preview.text and "Confirm import" in preview.text
+    assert preview.context["result"].totals["new"] == 1
+    assert not Member.objects.exists()
+
+    done = confirm(secretariat_client, "member", preview)
+
+    assert done.redirect_chain[-1][0] == reverse(MEMBER_URLS["changelist"])
+    assert Member.objects.get().name == "Leeward Fibre"
+    assert any("1 new" in message for message in response_messages(done))
+    # Imported rows are in the admin history like any other change.
+    assert LogEntry.objects.filter(object_id=str(Member.objects.get().pk)).exists()
+
+
+def test_a_bad_row_shows_where_and_why_and_offers_no_confirm(secretariat_client):
+    MembershipCategoryFactory()
+    content = (
+        b"slug,name,category,country,city,joined_on,status\n"
+        b"good-one,Good One,Full,TT,Port of Spain,2010-01-01,active\n"
+        b"bad-one,Bad One,Platinum,Narnia,Cair Paravel,2010-01-01,active\n"
+    )
+
+    response = upload(secretariat_client, "member", content)
+
+    assert "Some rows failed to validate" in response.text
+    assert "Nothing was imported." in response.text
+    assert "confirm_form" not in response.context
+    assert "value “Narnia”" in response.text and "two-letter ISO code" in response.text
+    assert "value “Platinum”" in response.text and "Use one of the membership categories" in (
+        response.text
+    )
+    assert not Member.objects.exists()
+
+
+def test_wrong_columns_are_explained_in_the_admin(secretariat_client):
+    response = upload(secretariat_client, "contact", b"mail,organisation\nx@y.example,z\n")
+
+    assert "Unknown column “mail”; did you mean “email”?" in response.text
+    assert "Nothing was imported." in response.text
+    assert "Traceback" not in response.text
+    assert "confirm_form" not in response.context
+    assert not Contact.objects.exists()
+
+
+def test_an_empty_upload_is_refused_with_a_message(secretariat_client):
+    response = upload(secretariat_client, "member", b"")
+
+    assert response.status_code == 200
+    assert "The submitted file is empty." in response.text
+
+
+def test_a_file_with_headings_only_says_there_is_nothing_to_import(secretariat_client):
+    response = upload(secretariat_client, "contact", b"email,member,name\n")
+
+    assert "No valid data to import" in response.text
+    assert "confirm_form" not in response.context
+
+
+def test_a_latin_1_file_previews_with_its_accents(secretariat_client, member_a):
+    content = f"email,member,name\nre@alpha.example,{member_a.slug},Renée\n".encode("latin-1")
+
+    preview = upload(secretariat_client, "contact", content, name="contacts.csv")
+    confirm(secretariat_client, "contact", preview)
+
+    assert "Renée" in preview.text
+    assert Contact.objects.get().name == "Renée"
+
+
+def test_a_confirm_that_no_longer_passes_writes_nothing_and_says_so(
+    secretariat_client, member_a, member_b
+):
+    content = (
+        "email,member,name\n"
+        f"new@alpha.example,{member_a.slug},New Person\n"
+        f"kim@shared.example,{member_a.slug},Kim\n"
+    ).encode()
+    preview = upload(secretariat_client, "contact", content)
+    assert "confirm_form" in preview.context
+    # Between preview and confirm, someone gives the address to another member's contact.
+    ContactFactory(member=member_b, email="kim@shared.example")
+
+    done = confirm(secretariat_client, "contact", preview)
+
+    assert any("Nothing was imported" in m for m in response_messages(done))
+    assert done.redirect_chain[-1][0] == reverse("admin:members_contact_import")
+    assert list(Contact.objects.values_list("email", flat=True)) == ["kim@shared.example"]
+
+
+# Round trip through XLSX, and export with the list's filter
+
+
+def test_the_demo_members_round_trip_through_xlsx_unchanged(secretariat_client):
+    for index in range(5):
+        member = MemberFactory(public_phone=f"+1 868 555 010{index}")
+        ContactFactory(member=member)
+    updated = dict(Member.objects.values_list("pk", "updated_at"))
+
+    exported = export(secretariat_client, "member", MemberResource, XLSX_FORMAT)
+    preview = upload(
+        secretariat_client, "member", exported.content, "m.xlsx", file_format=XLSX_FORMAT
+    )
+
+    assert exported["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert preview.context["result"].totals["skip"] == 5
+    assert "Skipped" in preview.text
+    confirm(secretariat_client, "member", preview)
+    assert dict(Member.objects.values_list("pk", "updated_at")) == updated
+
+
+def test_export_honours_the_lists_filter_and_search(secretariat_client):
+    MemberFactory(name="Lapsed Cable", status=Member.Status.LAPSED)
+    MemberFactory(name="Active Cable")
+    MemberFactory(name="Active Radio")
+
+    filtered = export(
+        secretariat_client, "member", MemberResource, XLSX_FORMAT, query="?status__exact=lapsed"
+    )
+    searched = export(secretariat_client, "member", MemberResource, CSV_FORMAT, query="?q=Radio")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(filtered.content)).active
+    assert [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Lapsed Cable"]
+    assert "Active Radio" in searched.text and "Cable" not in searched.text
+
+
+def test_the_changelist_export_link_carries_the_filter(secretariat_client):
+    response = secretariat_client.get(reverse(MEMBER_URLS["changelist"]) + "?status__exact=lapsed")
+
+    assert reverse(MEMBER_URLS["export"]) + "?status__exact=lapsed" in response.text
+
+
+# Who may import and export
+
+
+@pytest.mark.parametrize(
+    "app,model",
+    [
+        ("members", "member"),
+        ("members", "contact"),
+        ("members", "dues"),
+        ("members", "boardterm"),
+        ("agreements", "partner"),
+        ("agreements", "agreement"),
+        ("agreements", "commitment"),
+        ("agreements", "appointment"),
+    ],
+)
+def test_the_secretariat_sees_both_buttons_and_the_import_page(secretariat_client, app, model):
+    response = secretariat_client.get(reverse(f"admin:{app}_{model}_changelist"))
+    page = secretariat_client.get(reverse(f"admin:{app}_{model}_import"))
+
+    assert reverse(f"admin:{app}_{model}_import") in response.text
+    assert reverse(f"admin:{app}_{model}_export") in response.text
+    assert page.status_code == 200 and "File to import" in page.text
+
+
+def test_staff_without_the_permissions_see_no_buttons_and_are_refused(client):
+    staff = staff_client(client, "view_member", "add_member", "change_member")
+
+    listing = staff.get(reverse(MEMBER_URLS["changelist"]))
+
+    assert listing.status_code == 200
+    assert reverse(MEMBER_URLS["import"]) not in listing.text
+    assert reverse(MEMBER_URLS["export"]) not in listing.text
+    assert staff.get(reverse(MEMBER_URLS["import"])).status_code == 403
+    assert staff.post(reverse(MEMBER_URLS["process_import"]), {}).status_code == 403
+    assert staff.get(reverse(MEMBER_URLS["export"])).status_code == 403
+    content = b"slug,name\nsneaky,Sneaky\n"
+    assert upload(staff, "member", content).status_code == 403
+    assert not Member.objects.exists()
+
+
+def test_export_permission_alone_shows_only_the_export_button(client):
+    staff = staff_client(client, "view_contact", "export_contact")
+    ContactFactory(name="Listed Person")
+
+    listing = staff.get(reverse("admin:members_contact_changelist"))
+    exported = export(staff, "contact", ContactResource, CSV_FORMAT)
+
+    assert reverse("admin:members_contact_export") in listing.text
+    assert reverse("admin:members_contact_import") not in listing.text
+    assert "Listed Person" in exported.text
+    assert staff.get(reverse("admin:members_contact_import")).status_code == 403
+
+
+def test_board_members_and_operators_cannot_reach_the_import(client, board_user, operator_a):
+    for user in (board_user, operator_a):
+        client.force_login(user)
+        response = client.get(reverse(MEMBER_URLS["import"]))
+        assert response.status_code == 302
+        assert "/login/" in response["Location"]
