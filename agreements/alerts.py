@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Appointment, Commitment, Seat, SentAlert
+from canto_portal.links import absolute_url
 from members.models import BoardTerm, Contact
 from members.roles import SECRETARIAT_GROUP
 
@@ -67,12 +68,6 @@ def recipients_for(agreement, board):
     return list(dict.fromkeys(address.lower() for address in addresses))
 
 
-def portal_url(path):
-    """An absolute link for an email; PORTAL_URL is the site's public address."""
-    base = getattr(settings, "PORTAL_URL", "http://localhost:8000").rstrip("/")
-    return f"{base}{path}"
-
-
 def expiry_threshold(days_left):
     """The tightest notice period an expiry `days_left` away falls in, or None. A run that
     missed days still sends the notice that fits, and only that one."""
@@ -90,7 +85,7 @@ def agreement_alert(agreement, board, key, subject, template, **context):
         template=template,
         context={
             "agreement": agreement,
-            "url": portal_url(agreement.get_absolute_url()),
+            "url": absolute_url(agreement.get_absolute_url()),
             **context,
         },
     )
@@ -270,7 +265,7 @@ def terms_ending(today):
             context={
                 "appointment": appointment,
                 "days_left": days_left,
-                "url": portal_url(reverse("agreements:representatives")),
+                "url": absolute_url(reverse("agreements:representatives")),
             },
         )
 
@@ -298,7 +293,7 @@ def seats_vacant(today):
                 "seat": seat,
                 "since": since,
                 "days": (today - since).days,
-                "url": portal_url(reverse("admin:agreements_appointment_add")),
+                "url": absolute_url(reverse("admin:agreements_appointment_add")),
             },
         )
 

@@ -40,9 +40,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from agreements.alerts import portal_url
 from agreements.models import Briefing, BriefingDelivery
 from agreements.services import render_markdown
+from canto_portal.links import absolute_url
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +59,9 @@ def build_delivery_message(delivery, body_html):
         "briefing": briefing,
         "contact": delivery.contact,
         "body_html": body_html,
-        "briefing_url": portal_url(briefing.get_absolute_url()),
+        "briefing_url": absolute_url(briefing.get_absolute_url()),
         # Where a contact turns off "receives briefings by email" (the member portal).
-        "profile_url": portal_url(reverse("members:portal")),
+        "profile_url": absolute_url(reverse("members:portal")),
     }
     return EmailMultiAlternatives(
         subject=_("[CANTO] Members briefing: %(title)s") % {"title": briefing.title},

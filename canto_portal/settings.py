@@ -227,7 +227,7 @@ LOGGING = {
 }
 
 # Import and export (django-import-export; issue 7). Resources live in members/resources.py and
-# agreements/resources.py; docs/importing.md is the Secretariat's guide.
+# agreements/resources.py; the README section "Importing your data" is the Secretariat's guide.
 # All or nothing: each import runs in one transaction, rolled back when any row fails.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Buttons and URLs need "<app>.import_<model>" / "<app>.export_<model>", granted to the

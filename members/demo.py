@@ -4,10 +4,15 @@
 Every name here is invented. Generation is seeded, so running it again updates the same rows
 to the same values instead of adding new ones."""
 
+import base64
 import datetime
 import random
+import time
 from decimal import Decimal
 
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -199,6 +204,13 @@ DEMO_LOGINS = {
     "board": "board@demo.canto.example",
     "operator": "operator@demo.canto.example",
 }
+# The Secretariat and the Board must use two-factor authentication. Their demo logins come with
+# an authenticator already set up on these fixed secrets, so that `manage.py demo_logins` can
+# print the current codes and a newcomer can log in without an authenticator app.
+DEMO_TOTP_SECRETS = {
+    "secretariat": base64.b32encode(b"canto-demo-secr-2026").decode(),
+    "board": base64.b32encode(b"canto-demo-board-026").decode(),
+}
 
 
 def member_names(rng):
@@ -346,9 +358,11 @@ def seed_demo_logins():
         raise RuntimeError("Demo logins are never created with DEBUG off.")
     secretariat = demo_user(DEMO_LOGINS["secretariat"], "Demo Secretariat", is_staff=True)
     secretariat.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
+    demo_authenticator(secretariat, DEMO_TOTP_SECRETS["secretariat"])
 
     chair = BoardTerm.objects.current().filter(role=BoardTerm.Role.CHAIR).first()
     link_contact(chair.contact, DEMO_LOGINS["board"])
+    demo_authenticator(chair.contact.user, DEMO_TOTP_SECRETS["board"])
 
     operator_member = Member.objects.active().filter(founding_member=True).order_by("name").first()
     operator = (
@@ -374,6 +388,17 @@ def demo_user(email, name, is_staff=False):
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
     return user
+
+
+def demo_authenticator(user, secret):
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, secret)
+
+
+def current_demo_code(role):
+    """What an authenticator app set up on the role's demo secret shows now."""
+    counter = int(time.time()) // mfa_settings.TOTP_PERIOD
+    return format_hotp_value(hotp_value(DEMO_TOTP_SECRETS[role], counter))
 
 
 def link_contact(contact, email):

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from canto_portal.links import absolute_url
 from members.models import Contact, Invitation, Member
 
 DEFAULT_EXPIRY_DAYS = 7
@@ -61,14 +62,6 @@ def invitation_refusal(contact):
             "in the back office instead."
         ) % {"email": contact.email}
     return None
-
-
-def absolute_url(path, request=None):
-    if request is not None:
-        return request.build_absolute_uri(path)
-    # Outside a request (the shell, a task) the site's public address comes from settings.
-    base = getattr(settings, "PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
-    return f"{base}{path}"
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from agreements.services import representative_seats
 from members import services
 from members.forms import AcceptInvitationForm, ContactForm, DirectoryFilterForm, MemberProfileForm
 from members.models import Member
@@ -73,6 +74,7 @@ def portal(request):
         "dues": member.dues.order_by("-year"),
         "contacts": member.contacts.for_dashboard(),
         "may_manage": roles.is_member_admin,
+        "representative_seats": representative_seats(),
     }
     return TemplateResponse(request, "members/portal.html", context)
 

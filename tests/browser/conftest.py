@@ -35,8 +35,9 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture
-def portal_page(monkeypatch):
-    """A fresh page in headless Chromium; closed, with Django's connections, afterwards."""
+def browser_context(monkeypatch):
+    """A fresh browser context in headless Chromium; closed, with Django's connections,
+    afterwards."""
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in the test's thread; Django refuses ORM calls
@@ -49,9 +50,14 @@ def portal_page(monkeypatch):
         )
         context = browser.new_context(viewport={"width": 1200, "height": 900})
         context.set_default_timeout(10_000)
-        yield context.new_page()
+        yield context
         # While Playwright's loop runs, the test thread's database connection is kept apart
         # from the one opened before; close it now or PostgreSQL cannot drop the test
         # database at the end of the run.
         connections.close_all()
         browser.close()
+
+
+@pytest.fixture
+def portal_page(browser_context):
+    return browser_context.new_page()

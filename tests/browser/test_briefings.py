@@ -1,8 +1,6 @@
 """The Secretariat, in a real Chromium, takes a members briefing through ISOC's channel from
 draft to published in the admin; the members then receive it once (issue 6)."""
 
-import os
-
 import pytest
 from django.contrib.auth.models import Group
 
@@ -11,23 +9,18 @@ from agreements.tasks import send_pending_deliveries
 from members.roles import SECRETARIAT_GROUP
 from tests.agreements.factories import PartnerFactory
 from tests.agreements.factories_briefings import BriefingFactory
-from tests.browser import test_representatives as shared
+from tests.browser.helpers import logged_in_page
 from tests.members.factories import ContactFactory, UserFactory, activate_totp
 
 pytestmark = [
     pytest.mark.browser,
     # Live-server tests commit; the serialized rollback restores the production data.
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
-    pytest.mark.skipif(not os.path.exists(shared.CHROMIUM), reason="Chromium is not installed"),
 ]
-
-# The Chromium fixture of the council seats' browser test, until tests/browser/conftest.py
-# shares one.
-chromium_page = shared.chromium_page
 
 
 def test_secretariat_publishes_a_briefing_through_isoc_and_members_receive_it_once(
-    live_server, chromium_page, mailoutbox
+    live_server, browser_context, mailoutbox
 ):
     contacts = ContactFactory.create_batch(3)
     briefing = BriefingFactory(
@@ -38,7 +31,7 @@ def test_secretariat_publishes_a_briefing_through_isoc_and_members_receive_it_on
     staff = UserFactory(is_staff=True)
     staff.groups.add(Group.objects.get(name=SECRETARIAT_GROUP))
     activate_totp(staff)
-    page = shared.logged_in_page(chromium_page, live_server, staff)
+    page = logged_in_page(browser_context, live_server, staff)
 
     page.goto(f"{live_server.url}/admin/agreements/briefing/{briefing.pk}/change/")
     page.get_by_role("link", name="Submit to the partner").click()

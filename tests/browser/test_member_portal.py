@@ -4,15 +4,11 @@ in and sees their benefits; a board member sets up TOTP and logs in again with a
 import re
 
 import pytest
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.urls import reverse
 
 from members import services
 from members.models import Benefit
+from tests.browser.helpers import current_code
 from tests.members.factories import BoardTermFactory, ContactFactory, MemberFactory
 
 pytestmark = [
@@ -23,12 +19,6 @@ pytestmark = [
 
 PASSWORD = "correct-horse-battery"
 NEW_PASSWORD = "Frigatebird-Harbour-1985"
-
-
-def current_code(secret):
-    """What an authenticator app shows now: RFC 6238 through allauth's own helpers."""
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def log_in(page, email, password):

@@ -1,8 +1,10 @@
 import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from members.demo import DEMO_LOGINS
+from members.demo import DEMO_LOGINS, current_demo_code
 from members.models import BoardTerm, Contact, Dues, Member
 
 pytestmark = pytest.mark.django_db
@@ -75,3 +77,22 @@ def test_seed_demo_creates_no_login_when_debug_is_off(settings):
 
     assert Member.objects.count() == 123
     assert not get_user_model().objects.exists()
+
+
+def test_demo_operator_logs_in_with_the_readme_password(seeded, client, settings):
+    response = client.post(
+        "/accounts/login/",
+        {"login": DEMO_LOGINS["operator"], "password": settings.DEMO_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert client.get("/portal/").status_code == 200
+
+
+@pytest.mark.parametrize("role", ["secretariat", "board"])
+def test_demo_logins_that_need_two_factor_accept_the_printed_code(seeded, role):
+    authenticator = Authenticator.objects.get(
+        user__email=DEMO_LOGINS[role], type=Authenticator.Type.TOTP
+    )
+
+    assert TOTP(authenticator).validate_code(current_demo_code(role))

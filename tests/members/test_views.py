@@ -1,6 +1,10 @@
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from agreements.models import Appointment, Seat
 from members.models import Benefit, Contact, Dues, Invitation, Member
 from tests.members.factories import (
     ContactFactory,
@@ -99,6 +103,25 @@ def test_portal_shows_management_links_to_member_admins(client, member_admin_a, 
     assert reverse("members:contact_invite", args=[contact_a.pk]) in response.text
 
 
+def test_portal_shows_who_represents_canto_on_councils(client, operator_a):
+    holder = ContactFactory(name="Imani Oyelaran")
+    seat = Seat.objects.get(council__name="ISOC Advisory Council", label="Principal seat 1")
+    today = timezone.localdate()
+    Appointment.objects.create(
+        seat=seat,
+        contact=holder,
+        starts_on=today - datetime.timedelta(days=30),
+        ends_on=today + datetime.timedelta(days=600),
+        status=Appointment.Status.ACTIVE,
+    )
+
+    response = login(client, operator_a).get(reverse("members:portal"))
+
+    assert "ISOC Advisory Council" in response.text
+    assert "Imani Oyelaran" in response.text
+    assert "Vacant" in response.text
+
+
 def test_portal_never_shows_staff_notes(client, operator_a, member_a):
     Member.objects.filter(pk=member_a.pk).update(staff_notes="Late payer, chase in March")
 
@@ -117,8 +140,9 @@ def test_portal_query_count_does_not_grow_with_contacts_and_dues(
     login(client, member_admin_a)
 
     # session, user, contact (with MFA state), board term check, member with standing,
-    # benefits, dues, contacts, pending invitations of those contacts.
-    with django_assert_num_queries(9):
+    # benefits, dues, contacts, pending invitations of those contacts, council seats and
+    # their current holders.
+    with django_assert_num_queries(11):
         response = client.get(reverse("members:portal"))
     assert response.status_code == 200
 

@@ -1,11 +1,14 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from members.demo import DEMO_LOGINS
+from members.demo import DEMO_LOGINS, DEMO_TOTP_SECRETS, current_demo_code
 
 
 class Command(BaseCommand):
-    help = "Prints the demo logins that seed_demo creates while DEBUG is on."
+    help = (
+        "Prints the demo logins that seed_demo creates while DEBUG is on, with the current "
+        "two-factor codes of those that need one. Run it again for a fresh code."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -13,5 +16,14 @@ class Command(BaseCommand):
             return
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {settings.DEMO_PASSWORD})"))
         for role, email in DEMO_LOGINS.items():
-            self.stdout.write(f"  {role:<12} {email}")
-        self.stdout.write("Open http://127.0.0.1:8000/ and log in at /accounts/login/")
+            line = f"  {role:<12} {email}"
+            if role in DEMO_TOTP_SECRETS:
+                line += (
+                    f"   authenticator code now: {current_demo_code(role)}"
+                    f" (secret {DEMO_TOTP_SECRETS[role]})"
+                )
+            self.stdout.write(line)
+        self.stdout.write(
+            "Open http://127.0.0.1:8000/accounts/login/ . For a fresh code: "
+            ".venv/bin/python manage.py demo_logins"
+        )
