@@ -1,0 +1,93 @@
+"""Query budgets, page by page: each page the benchmark drives runs a fixed number of
+queries, at most 15, and the same number when the data grows tenfold (issue 8)."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from agreements.models import Appointment, Briefing, Seat
+from tests.agreements.factories import AgreementFactory, CommitmentFactory, ReviewFactory
+from tests.agreements.factories_briefings import BriefingFactory
+from tests.members.factories import ContactFactory, DuesFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+BUDGET = 15
+
+PAGES = [
+    ("home", "/", None),
+    ("directory", "/members/", "operator_a"),
+    ("directory filtered", "/members/?country=JM&category={category}", "operator_a"),
+    ("member profile", "/members/{member_b}/", "operator_a"),
+    ("member dashboard", "/portal/", "member_admin_a"),
+    ("register filtered", "/agreements/?status=active", "board_user"),
+    ("agreement page", "/agreements/CANTO-AGR-2015-001/", "board_user"),
+    ("representatives", "/representatives/", "board_user"),
+    ("briefings", "/briefings/", None),
+    ("briefing page", "/briefings/{briefing}/", None),
+    ("admin member list", "/admin/members/member/", "secretariat_user"),
+]
+
+
+def grow(scale, reviewer):
+    """`scale` more of everything a page lists or counts."""
+    today = timezone.localdate()
+    isoc = AgreementFactory._meta.model.objects.get(reference="CANTO-AGR-2015-001")
+    for _ in range(scale):
+        member = MemberFactory(country="JM")
+        ContactFactory.create_batch(2, member=member)
+        DuesFactory(member=member, year=2025)
+        agreement = AgreementFactory()
+        CommitmentFactory.create_batch(2, agreement=agreement)
+        ReviewFactory(agreement=agreement, reviewer=reviewer)
+        ReviewFactory(agreement=isoc, reviewer=reviewer)
+        BriefingFactory(published=True)
+    first = isoc.commitments.count() + 1
+    for number in range(first, first + scale):
+        CommitmentFactory(agreement=isoc, number=number)
+    isoc.summary += " Revised."
+    isoc.save()
+    seat = Seat.objects.filter(council__name="ISOC Advisory Council").first()
+    last = Appointment.objects.filter(seat=seat).order_by("-ends_on").first()
+    starts = last.ends_on + datetime.timedelta(days=1) if last else today.replace(year=2000)
+    for _ in range(scale):
+        contact = ContactFactory()
+        Appointment.objects.create(
+            seat=seat,
+            contact=contact,
+            starts_on=starts,
+            ends_on=starts + datetime.timedelta(days=30),
+            status=Appointment.Status.ENDED,
+        )
+        starts += datetime.timedelta(days=31)
+
+
+def count(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(queries.captured_queries)
+
+
+@pytest.mark.parametrize(("page", "path", "role"), PAGES, ids=[p[0] for p in PAGES])
+def test_page_stays_within_budget_as_data_grows_tenfold(
+    request, client, page, path, role, member_a, member_b, board_user
+):
+    if role:
+        client.force_login(request.getfixturevalue(role))
+    url = path.format(
+        category=member_a.category.pk,
+        member_b=member_b.slug,
+        briefing=BriefingFactory(published=True).slug,
+    )
+    grow(3, board_user)
+    small = count(client, url)
+    grow(27, board_user)
+    large = count(client, url)
+
+    assert small <= BUDGET
+    assert large == small
+    assert Briefing.objects.count() > 30
