@@ -131,7 +131,7 @@ class MemberAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [MemberResource]
     list_display = [
         "name",
-        "country",
+        "country_name",
         "city",
         "category",
         "status",
@@ -161,6 +161,12 @@ class MemberAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_standing()
+
+    # The admin's default display of a CountryField walks all 250 country choices for every
+    # row; the field's own lookup is a dictionary read.
+    @admin.display(description=_("country"), ordering="country")
+    def country_name(self, obj):
+        return obj.country.name
 
     @admin.display(description=_("good standing"), boolean=True, ordering="has_overdue_dues")
     def good_standing(self, obj):
