@@ -28,13 +28,13 @@ from members.roles import roles_for
 # Agreement register (issue 4)
 
 
-def hidden(request):
-    """What a viewer gets for an agreement or document they may not see, or that does not
-    exist: the same answer for both, so nothing leaks. Anonymous visitors are sent to log in
-    (a board member following an alert email is usually not logged in yet)."""
+def hidden(request, message=None):
+    """What a viewer gets for something they may not see, or that does not exist: the same
+    answer for both, so nothing leaks. Anonymous visitors are sent to log in (a board member
+    following an alert email is usually not logged in yet)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    raise Http404(_("No such agreement."))
+    raise Http404(message or _("No such agreement."))
 
 
 def board_and_secretariat_only(request):
@@ -194,14 +194,6 @@ def representatives(request):
 # Briefings (issue 6)
 
 
-def briefing_hidden(request):
-    """A briefing the viewer may not read, or that does not exist: the same answer for both.
-    Anonymous visitors are sent to log in, since members-only briefings are linked in emails."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise Http404(_("No such briefing."))
-
-
 class BriefingListView(ListView):
     """Published briefings: public ones for anyone, members-only ones too for member
     operators, the Board and the Secretariat. Filtered by topic, newest first."""
@@ -241,7 +233,7 @@ def briefing_detail(request, slug):
         briefings.select_related("channel").prefetch_related("topics").filter(slug=slug).first()
     )
     if briefing is None:
-        return briefing_hidden(request)
+        return hidden(request, _("No such briefing."))
     context = {
         "briefing": briefing,
         "body_html": render_markdown(briefing.body),
@@ -270,19 +262,8 @@ def exchange_attachment(request, pk):
     """An exchange's PDF, only when the exchange (and its agreement) admit the viewer."""
     exchange = exchanges_visible_to(roles_for(request)).filter(pk=pk).exclude(attachment="").first()
     if exchange is None:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        raise Http404(_("No such attachment."))
-    try:
-        file = exchange.attachment.open("rb")
-    except FileNotFoundError as error:
-        raise Http404(_("The attachment file is missing.")) from error
-    response = FileResponse(
-        file,
-        as_attachment=True,
-        filename=f"{exchange.exchanged_on:%Y-%m-%d}-{slugify(exchange.title) or 'exchange'}.pdf",
-        content_type="application/pdf",
+        return hidden(request, _("No such attachment."))
+    return private_pdf_response(
+        exchange.attachment,
+        f"{exchange.exchanged_on:%Y-%m-%d}-{slugify(exchange.title) or 'exchange'}.pdf",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response

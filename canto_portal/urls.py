@@ -1,3 +1,4 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -8,6 +9,9 @@ from canto_portal import views
 admin.site.site_header = _("CANTO Secretariat")
 admin.site.site_title = _("CANTO Portal")
 admin.site.index_title = _("Back office")
+# The admin's own login form asks only for a password; sending it to allauth's login makes the
+# Secretariat pass the second factor there too.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -225,3 +225,21 @@ def test_member_list_runs_the_same_queries_for_10_and_100_members(secretariat_cl
 
     assert with_ten == with_hundred
     assert with_hundred <= 15
+
+
+def test_admin_login_goes_through_the_portal_login_and_its_second_factor(client):
+    response = client.get(reverse("admin:login"), {"next": "/admin/"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_admin_login_form_does_not_accept_a_password_alone(client, secretariat_user):
+    response = client.post(
+        reverse("admin:login"),
+        {"username": secretariat_user.username, "password": "correct-horse-battery"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+    assert "_auth_user_id" not in client.session
