@@ -388,6 +388,18 @@ BRIEFING_MOVE_NOTES = {
 }
 
 
+# Set only by the workflow's moves, never typed in the form.
+WORKFLOW_FIELDS = [
+    "status",
+    "partner_approved_by",
+    "partner_approved_on",
+    "partner_approval_reference",
+    "published_at",
+    "deliveries",
+    "created_by",
+]
+
+
 @admin.register(Briefing)
 class BriefingAdmin(admin.ModelAdmin):
     form = BriefingAdminForm
@@ -406,30 +418,12 @@ class BriefingAdmin(admin.ModelAdmin):
         (_("Channel and audience"), {"fields": ["agreement", "channel", "audience"]}),
         (
             _("Workflow"),
-            {
-                "fields": [
-                    "status",
-                    "partner_approved_by",
-                    "partner_approved_on",
-                    "partner_approval_reference",
-                    "published_at",
-                    "deliveries",
-                    "created_by",
-                ]
-            },
+            {"fields": WORKFLOW_FIELDS},
         ),
     ]
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = [
-            "status",
-            "partner_approved_by",
-            "partner_approved_on",
-            "partner_approval_reference",
-            "published_at",
-            "deliveries",
-            "created_by",
-        ]
+        readonly = list(WORKFLOW_FIELDS)
         if obj is not None and obj.status not in BRIEFING_EDITABLE_STATUSES:
             readonly += BRIEFING_CONTENT_FIELDS
         return readonly

@@ -55,7 +55,20 @@ def filtered_register(request):
     return form, agreements
 
 
-class RegisterView(ListView):
+class FilteredListView(ListView):
+    """A list with a filter form (`self.filter_form`, set by get_queryset) whose page links
+    keep the filters."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter_form"] = self.filter_form
+        context["query"] = query.urlencode()
+        return context
+
+
+class RegisterView(FilteredListView):
     """The register: everything for the Board and the Secretariat, public and members-only
     agreements for member operators, public agreements for anyone."""
 
@@ -66,14 +79,6 @@ class RegisterView(ListView):
     def get_queryset(self):
         self.filter_form, agreements = filtered_register(self.request)
         return agreements
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_form"] = self.filter_form
-        context["query"] = query.urlencode()
-        return context
 
 
 @require_GET
@@ -194,7 +199,7 @@ def representatives(request):
 # Briefings (issue 6)
 
 
-class BriefingListView(ListView):
+class BriefingListView(FilteredListView):
     """Published briefings: public ones for anyone, members-only ones too for member
     operators, the Board and the Secretariat. Filtered by topic, newest first."""
 
@@ -212,14 +217,6 @@ class BriefingListView(ListView):
             # The primary key breaks ties, so pages never share or skip a briefing.
             .order_by("-published_at", "-pk")
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_form"] = self.filter_form
-        context["query"] = query.urlencode()
-        return context
 
 
 @require_GET
