@@ -26,12 +26,13 @@ PORT = 8765
 HOST = f"http://127.0.0.1:{PORT}"
 ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "canto_bench"
+BASELINE = "baseline (constant response)"
 
 
 def pages(info):
     """(label, path, role): every page the issue names, logged in as the role that uses it."""
     return [
-        ("baseline (constant response)", "/bench/baseline", "anonymous"),
+        (BASELINE, "/bench/baseline", "anonymous"),
         ("home", "/", "anonymous"),
         ("directory, first page", "/members/", "operator"),
         (
@@ -177,7 +178,7 @@ def report(results, users_levels, seconds, workers):
         "",
     ]
     for users in users_levels:
-        baseline = results[("baseline (constant response)", users)]["rps"]
+        baseline = results[(BASELINE, users)]["rps"]
         lines += [
             f"## {users} concurrent user{'s' if users > 1 else ''}",
             "",
@@ -193,7 +194,33 @@ def report(results, users_levels, seconds, workers):
                 f"{figures['p95']:.0f} | {ratio:.0%} | {figures['failures']} |"
             )
         lines.append("")
+    lines += targets(results)
     return "\n".join(lines)
+
+
+def targets(results, users=8, p95_ms=150, ratio=0.20):
+    """Issue 8's targets at 8 users: p95 under 150 ms and at least 20% of the baseline."""
+    baseline = results.get((BASELINE, users))
+    if not baseline:
+        return []
+    misses = [
+        f"- {label}: p95 {figures['p95']:.0f} ms, {figures['rps'] / baseline['rps']:.0%} of "
+        "the baseline"
+        for (label, level), figures in results.items()
+        if level == users
+        and label != BASELINE
+        and (figures["p95"] >= p95_ms or figures["rps"] < ratio * baseline["rps"])
+    ]
+    verdict = "every page meets them." if not misses else "these pages miss them:"
+    return [
+        "## Against the targets",
+        "",
+        f"At {users} users, p95 under {p95_ms} ms and at least {ratio:.0%} of the baseline's "
+        f"requests per second: {verdict}",
+        "",
+        *misses,
+        "",
+    ]
 
 
 def main():
