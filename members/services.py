@@ -20,8 +20,6 @@ from django.utils.translation import gettext as _
 from canto_portal.links import absolute_url
 from members.models import Contact, Invitation, Member
 
-DEFAULT_EXPIRY_DAYS = 7
-
 
 class InvitationError(Exception):
     """The contact cannot be invited; the message says why, for the person who tried."""
@@ -42,10 +40,6 @@ class InvalidInvitation(Exception):
 
 def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def expiry_days():
-    return getattr(settings, "INVITATION_EXPIRY_DAYS", DEFAULT_EXPIRY_DAYS)
 
 
 def invitation_refusal(contact):
@@ -83,7 +77,7 @@ def invite(contact, invited_by, request=None):
         token_hash=hash_token(token),
         invited_by=invited_by if invited_by and invited_by.is_authenticated else None,
         created_at=now,
-        expires_at=now + datetime.timedelta(days=expiry_days()),
+        expires_at=now + datetime.timedelta(days=settings.INVITATION_EXPIRY_DAYS),
     )
     invitation.token = token
     send_invitation_email(invitation, request)
@@ -97,7 +91,7 @@ def send_invitation_email(invitation, request=None):
         "contact": invitation.contact,
         "member": invitation.contact.member,
         "accept_url": absolute_url(path, request),
-        "expiry_days": expiry_days(),
+        "expiry_days": settings.INVITATION_EXPIRY_DAYS,
     }
     message = EmailMultiAlternatives(
         subject=_("Your invitation to the CANTO Portal"),
