@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 
 import psycopg
+import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -26,6 +27,8 @@ PORT = 8765
 HOST = f"http://127.0.0.1:{PORT}"
 ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
 DATABASE = "canto_bench"
+# Its own Redis database, emptied before each run: no fragment or session from an earlier run.
+CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2")
 BASELINE = "baseline (constant response)"
 
 
@@ -57,6 +60,7 @@ def environment():
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",
+        "CACHE_URL": CACHE_URL,
         "BENCHMARK_BASELINE": "true",
         "LOG_LEVEL": "WARNING",
     }
@@ -70,6 +74,7 @@ def recreate_database():
     with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {DATABASE}")
+    redis.Redis.from_url(CACHE_URL).flushdb()
 
 
 def wait_until_up(url, seconds=30):

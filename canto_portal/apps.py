@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class CantoPortalConfig(AppConfig):
     name = "canto_portal"
+
+    def ready(self):
+        from canto_portal.fragments import watch_models
+
+        watch_models()

@@ -36,6 +36,38 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-development-only-key-never-use-in-production"
 
+# One cache shared by every process: sessions, the login rate limits and the rendered page
+# fragments (canto_portal/fragments.py) must look the same from every gunicorn worker, so
+# production names a Redis server; development and tests keep it in memory.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if not CACHE_URL:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "CACHE_URL is not set. With DEBUG off the portal needs a cache that all its "
+            "processes share: set CACHE_URL to a Redis server, e.g. redis://127.0.0.1:6379/0."
+        )
+    CACHE_URL = "locmem://"
+
+
+def cache_from_url(url):
+    scheme = url.partition("://")[0]
+    if scheme in {"redis", "rediss", "unix"}:
+        # django-redis rather than Django's own backend: it keeps one client per process
+        # instead of building one for every call, which is a quarter of a millisecond each.
+        return {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    raise ImproperlyConfigured(
+        f"CACHE_URL {url!r} is not understood: use redis://host:port/db (or locmem:// in "
+        "development)."
+    )
+
+
+CACHES = {"default": cache_from_url(CACHE_URL)}
+# Sessions are read from the cache and written through to the database, so a restart of the
+# cache logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

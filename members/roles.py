@@ -7,6 +7,8 @@ from functools import cached_property
 from django.db.models import Exists, OuterRef
 from django.utils.functional import SimpleLazyObject
 
+from canto_portal.fragments import cached
+
 SECRETARIAT_GROUP = "Secretariat"
 
 
@@ -18,17 +20,27 @@ class Roles:
     def contact(self):
         if not self.user.is_authenticated:
             return None
-        from members.models import Contact
+        # Every page a login opens asks for its roles: they come from the shared cache, which
+        # forgets them whenever a contact, member, board term, group or authenticator changes.
+        return cached("roles-contact", self._load_contact, vary_on=(self.user.pk,))
 
+    def _load_contact(self):
+        from members.models import BoardTerm, Contact
+
+        # Board membership and the MFA state come in the same query: every page asks for both.
+        on_board = BoardTerm.objects.current().filter(contact=OuterRef("pk"))
         return (
             Contact.objects.select_related("member", "member__category")
-            .annotate(user_has_mfa=second_factor_exists("user"))
+            .annotate(user_has_mfa=second_factor_exists("user"), on_board=Exists(on_board))
             .filter(user=self.user)
             .first()
         )
 
     @cached_property
     def _staff_row(self):
+        return cached("roles-staff", self._load_staff_row, vary_on=(self.user.pk,))
+
+    def _load_staff_row(self):
         """Secretariat membership and MFA state of a staff login, in one query."""
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
@@ -59,13 +71,9 @@ class Roles:
             return self._staff_row["has_mfa"]
         return bool(self.contact and self.contact.user_has_mfa)
 
-    @cached_property
+    @property
     def is_board_member(self):
-        from members.models import BoardTerm
-
-        return (
-            bool(self.contact) and BoardTerm.objects.current().filter(contact=self.contact).exists()
-        )
+        return bool(self.contact) and self.contact.on_board
 
     @property
     def member(self):

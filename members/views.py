@@ -5,6 +5,7 @@ log in, a login without the role gets the 403 "no access" page, and another orga
 private objects answer 404 because they are looked up within the viewer's own organisation."""
 
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -16,12 +17,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.services import representative_seats
+from canto_portal.fragments import fragment
 from members import services
 from members.forms import AcceptInvitationForm, ContactForm, DirectoryFilterForm, MemberProfileForm
 from members.models import Member
 from members.roles import roles_for
 
 DIRECTORY_PAGE_SIZE = 25
+# What the directory's listing varies on; any other parameter changes nothing.
+DIRECTORY_PARAMETERS = ("q", "country", "category", "page")
 
 # The invitation page's status for each kind of unusable link: a link that never existed
 # (or was altered) is a bad request; one that existed but is spent is gone.
@@ -151,16 +155,26 @@ def contact_invite(request, pk):
 @require_GET
 @directory_user
 def directory(request):
+    params = {name: request.GET[name] for name in DIRECTORY_PARAMETERS if request.GET.get(name)}
+    listing = fragment(
+        "directory",
+        "members/includes/directory_listing.html",
+        lambda: directory_listing(params),
+        vary_on=sorted(params.items()),
+    )
+    return TemplateResponse(request, "members/directory.html", {"listing": listing})
+
+
+def directory_listing(params):
+    """The directory's filters and one page of members, for the cached fragment."""
     members = Member.objects.directory()
+    filters = {name: value for name, value in params.items() if name != "page"}
     form = DirectoryFilterForm(
-        request.GET or None,
+        filters or None,
         country_codes=members.order_by().values_list("country", flat=True).distinct(),
     )
-    page = Paginator(form.filter(members), DIRECTORY_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode()}
-    return TemplateResponse(request, "members/directory.html", context)
+    page = Paginator(form.filter(members), DIRECTORY_PAGE_SIZE).get_page(params.get("page"))
+    return {"form": form, "page": page, "query": urlencode(filters)}
 
 
 @require_GET

@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 
 from agreements.models import AgreementDocument
 from members.roles import SECRETARIAT_GROUP
@@ -10,6 +11,14 @@ from tests.members.factories import (
     UserFactory,
     activate_totp,
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with nothing cached: fragments, sessions and rate limits included."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,129 @@
+"""Rendered parts of pages, kept in the shared cache until the data they show changes.
+
+The lists most people open (the directory, the register, briefings, representatives…) are
+rendered once and then read from the cache (issue 8). A fragment's key carries:
+- the portal's data version, replaced by any write to the data pages show (see
+  `watch_models`), so that a fragment rendered before a change is never read again;
+- today's date, because standing, terms ending and agreements expiring move with it;
+- the active language;
+- what the caller says the fragment varies on (filters, page, the viewer's kind of access).
+
+Fragments are rendered without the request: no login, no CSRF token, no message can leak
+from one viewer's fragment into another's. Whatever depends on the viewer stays outside."""
+
+import hashlib
+import time
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+
+VERSION_KEY = "portal:data-version"
+MISSING = object()
+# A bound on memory, not on staleness: a changed fragment is unreachable at once.
+TIMEOUT = 10 * 60
+
+# Apps whose data the cached pages show, and the models of theirs no page shows: writes to
+# those (an email marked sent, an alert remembered) leave the fragments alone.
+WATCHED_APPS = ("members", "agreements")
+UNWATCHED_MODELS = {"agreements.BriefingDelivery", "agreements.SentAlert"}
+
+
+def data_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # A fresh number rather than 1: fragments cached under an evicted version must not
+        # become readable again.
+        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def data_changed():
+    """Makes every fragment rendered so far unreachable.
+
+    Once now, for the writer's own next page (and for tests, which never commit), and once
+    after the commit: a page rendered between the two may have read the data as it was."""
+    renew_version()
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        callback is renew_version for _, callback, _ in connection.run_on_commit
+    ):
+        transaction.on_commit(renew_version)
+
+
+def renew_version():
+    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+
+
+def fragment(name, template_name, context, vary_on=()):
+    """`template_name` rendered with `context`, from the cache when the same fragment was
+    rendered for the same data, day, language and `vary_on`.
+
+    `context` may be a callable returning the context, so that its queries run only when the
+    fragment is not in the cache."""
+
+    def render():
+        return render_to_string(template_name, context() if callable(context) else context)
+
+    # Rendered by our own template, which escaped what it had to.
+    return mark_safe(cached(name, render, vary_on))
+
+
+def cached(name, compute, vary_on=()):
+    """What `compute()` returns (anything the cache can pickle, None included), computed once
+    for the same data, day, language and `vary_on`."""
+    key = fragment_key(name, vary_on)
+    value = cache.get(key, MISSING)
+    if value is MISSING:
+        value = compute()
+        cache.set(key, value, TIMEOUT)
+    return value
+
+
+def fragment_key(name, vary_on):
+    parts = [
+        data_version(),
+        timezone.localdate().isoformat(),
+        translation.get_language(),
+        *vary_on,
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"portal:fragment:{name}:{digest}"
+
+
+def _on_write(sender, **kwargs):
+    data_changed()
+
+
+def _on_m2m(sender, action, **kwargs):
+    if action.startswith("post_"):
+        data_changed()
+
+
+def watch_models():
+    """Connected per model, not for every sender: a receiver for all senders would stop
+    Django from deleting rows of unrelated models without loading them first."""
+    for app_label in WATCHED_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            if model._meta.label in UNWATCHED_MODELS:
+                continue
+            post_save.connect(_on_write, sender=model, dispatch_uid=f"fragments-{model}")
+            post_delete.connect(_on_write, sender=model, dispatch_uid=f"fragments-del-{model}")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(
+                    _on_m2m, sender=field.remote_field.through, dispatch_uid=f"fragments-{field}"
+                )
+    # Roles (members/roles.py) are cached too: they read a login's groups and authenticators.
+    user_groups = get_user_model().groups.through
+    m2m_changed.connect(_on_m2m, sender=user_groups, dispatch_uid="fragments-user-groups")
+    authenticator = apps.get_model("mfa", "Authenticator")
+    post_save.connect(_on_write, sender=authenticator, dispatch_uid="fragments-mfa")
+    post_delete.connect(_on_write, sender=authenticator, dispatch_uid="fragments-del-mfa")
+    # Data migrations write without signals.
+    post_migrate.connect(_on_write, dispatch_uid="fragments-migrate")
