@@ -14,9 +14,11 @@ from one viewer's fragment into another's. Whatever depends on the viewer stays 
 import hashlib
 import time
 
+from asgiref.local import Local
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 from django.template.loader import render_to_string
@@ -24,6 +26,9 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 VERSION_KEY = "portal:data-version"
+local_cache = caches["local"]
+# Per thread (and per asyncio task): the version as the current request first read it.
+_request = Local()
 MISSING = object()
 # A bound on memory, not on staleness: a changed fragment is unreachable at once.
 TIMEOUT = 10 * 60
@@ -35,12 +40,17 @@ UNWATCHED_MODELS = {"agreements.BriefingDelivery", "agreements.SentAlert"}
 
 
 def data_version():
-    version = cache.get(VERSION_KEY)
+    """The version, read once per request: a page with several fragments asks only once."""
+    version = getattr(_request, "version", None)
     if version is None:
-        # A fresh number rather than 1: fragments cached under an evicted version must not
-        # become readable again.
-        cache.add(VERSION_KEY, time.time_ns(), timeout=None)
         version = cache.get(VERSION_KEY)
+        if version is None:
+            # A fresh number rather than 1: fragments cached under an evicted version must
+            # not become readable again.
+            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
+            version = cache.get(VERSION_KEY)
+        if getattr(_request, "active", False):
+            _request.version = version
     return version
 
 
@@ -59,6 +69,18 @@ def data_changed():
 
 def renew_version():
     cache.set(VERSION_KEY, time.time_ns(), timeout=None)
+    # The writer's own request reads its change back under the new version.
+    _request.version = None
+
+
+def _request_started(**kwargs):
+    _request.active = True
+    _request.version = None
+
+
+def _request_finished(**kwargs):
+    _request.active = False
+    _request.version = None
 
 
 def fragment(name, template_name, context, vary_on=()):
@@ -75,15 +97,34 @@ def fragment(name, template_name, context, vary_on=()):
     return mark_safe(cached(name, render, vary_on))
 
 
-def cached(name, compute, vary_on=()):
+def cached(name, compute, vary_on=(), timeout=None):
     """What `compute()` returns (anything the cache can pickle, None included), computed once
-    for the same data, day, language and `vary_on`."""
+    for the same data, day, language and `vary_on`.
+
+    `timeout(value)` may shorten the time it is kept, for a value that changes with the time
+    of day rather than with the data.
+
+    Each process also keeps what it read in its own memory: a key names one version of the
+    data, so what it holds can never change, only expire."""
     key = fragment_key(name, vary_on)
-    value = cache.get(key, MISSING)
-    if value is MISSING:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+    entry = local_cache.get(key)
+    if entry is None:
+        entry = cache.get(key)
+        if entry is None:
+            value = compute()
+            seconds = TIMEOUT if timeout is None else min(TIMEOUT, timeout(value))
+            entry = (time.time() + seconds, value)
+            cache.set(key, entry, seconds)
+        expires_at, _ = entry
+        local_cache.set(key, entry, expires_at - time.time())
+    return entry[1]
+
+
+def seconds_until(moment):
+    """Whole seconds from now until `moment` (None: no limit), for `cached`'s timeout."""
+    if moment is None:
+        return TIMEOUT
+    return max(0, int((moment - timezone.now()).total_seconds()))
 
 
 def fragment_key(name, vary_on):
@@ -99,6 +140,12 @@ def fragment_key(name, vary_on):
 
 def _on_write(sender, **kwargs):
     data_changed()
+
+
+def _on_login_saved(sender, update_fields=None, **kwargs):
+    # Every login stamps `last_login`: that alone changes nothing any page or role shows.
+    if update_fields is None or set(update_fields) != {"last_login"}:
+        data_changed()
 
 
 def _on_m2m(sender, action, **kwargs):
@@ -119,11 +166,17 @@ def watch_models():
                 m2m_changed.connect(
                     _on_m2m, sender=field.remote_field.through, dispatch_uid=f"fragments-{field}"
                 )
-    # Roles (members/roles.py) are cached too: they read a login's groups and authenticators.
-    user_groups = get_user_model().groups.through
+    # Roles (members/roles.py) and logins (members/backends.py) are cached too: they read a
+    # login, its groups and its authenticators.
+    user = get_user_model()
+    post_save.connect(_on_login_saved, sender=user, dispatch_uid="fragments-login")
+    post_delete.connect(_on_write, sender=user, dispatch_uid="fragments-del-login")
+    user_groups = user.groups.through
     m2m_changed.connect(_on_m2m, sender=user_groups, dispatch_uid="fragments-user-groups")
     authenticator = apps.get_model("mfa", "Authenticator")
     post_save.connect(_on_write, sender=authenticator, dispatch_uid="fragments-mfa")
     post_delete.connect(_on_write, sender=authenticator, dispatch_uid="fragments-del-mfa")
+    request_started.connect(_request_started, dispatch_uid="fragments-request-started")
+    request_finished.connect(_request_finished, dispatch_uid="fragments-request-finished")
     # Data migrations write without signals.
     post_migrate.connect(_on_write, dispatch_uid="fragments-migrate")

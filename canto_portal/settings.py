@@ -63,7 +63,16 @@ def cache_from_url(url):
     )
 
 
-CACHES = {"default": cache_from_url(CACHE_URL)}
+CACHES = {
+    "default": cache_from_url(CACHE_URL),
+    # Each process's own copy of the fragments it read from the shared cache (their keys
+    # never name changed content, canto_portal/fragments.py), bounded in entries.
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "fragments",
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
+}
 # Sessions are read from the cache and written through to the database, so a restart of the
 # cache logs nobody out.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -147,9 +156,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# Django's and allauth's backends, reading each request's login from the cache.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.backends.CachedModelBackend",
+    "members.backends.CachedAllauthBackend",
 ]
 
 # Internationalisation: the region speaks English, Spanish, French and Dutch.

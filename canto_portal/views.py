@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
 from agreements.models import Briefing
+from canto_portal.fragments import fragment
 from members.models import Member
 
 
@@ -34,11 +35,17 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        current = Member.objects.current()
-        context["member_count"] = current.count()
-        context["country_count"] = current.values("country").distinct().count()
-        # Briefings (issue 6): the latest public ones.
-        context["latest_briefings"] = (
-            Briefing.objects.published().public().order_by("-published_at", "-pk")[:3]
-        )
+        context["introduction"] = fragment("home", "includes/home.html", home_figures)
         return context
+
+
+def home_figures():
+    current = Member.objects.current()
+    return {
+        "member_count": current.count(),
+        "country_count": current.values("country").distinct().count(),
+        # Briefings (issue 6): the latest public ones.
+        "latest_briefings": (
+            Briefing.objects.published().public().order_by("-published_at", "-pk")[:3]
+        ),
+    }

@@ -12,12 +12,14 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
 from django.db.models.deletion import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.services import representative_seats
-from canto_portal.fragments import fragment
+from canto_portal.fragments import cached, fragment, seconds_until
 from members import services
 from members.forms import AcceptInvitationForm, ContactForm, DirectoryFilterForm, MemberProfileForm
 from members.models import Member
@@ -67,20 +69,68 @@ directory_user = role_required(lambda roles: roles.may_use_directory)
 @portal_user
 def portal(request):
     roles = roles_for(request)
-    member = Member.objects.with_standing().select_related("category").get(pk=roles.member.pk)
-    is_active = member.status == Member.Status.ACTIVE
+    member = roles.member
     context = {
         "member": member,
         "contact": roles.contact,
-        "is_active": is_active,
+        "is_active": member.status == Member.Status.ACTIVE,
+        "organisation": fragment(
+            "dashboard-organisation",
+            "members/includes/dashboard_organisation.html",
+            lambda: dashboard_organisation(member.pk, roles.is_member_admin),
+            vary_on=(member.pk, roles.is_member_admin),
+        ),
+        "contacts": dashboard_contacts(member, roles),
+        "representatives": current_representatives(),
+    }
+    return TemplateResponse(request, "members/portal.html", context)
+
+
+def current_representatives():
+    """Who holds each council seat today: the same for every member."""
+    return fragment(
+        "current-representatives",
+        "agreements/includes/current_representatives.html",
+        lambda: {"seats": representative_seats()},
+    )
+
+
+def dashboard_contacts(member, roles):
+    """The member's contacts with their login state. A member admin's list differs from
+    their colleagues' (actions, and no Remove on their own row), so it is keyed by them."""
+    may_manage = roles.is_member_admin
+    viewer = roles.contact.pk if may_manage else None
+
+    def render():
+        contacts = list(member.contacts.for_dashboard())
+        context = {"contacts": contacts, "may_manage": may_manage, "viewer": viewer}
+        expiries = [i.expires_at for c in contacts for i in c.pending_invitations]
+        return {
+            "html": render_to_string("members/includes/dashboard_contacts.html", context),
+            # "Invited" turns into "No login" when the first pending invitation expires.
+            "until": min(expiries, default=None),
+        }
+
+    table = cached(
+        "dashboard-contacts",
+        render,
+        vary_on=(member.pk, may_manage, viewer),
+        timeout=lambda table: seconds_until(table["until"]),
+    )
+    return mark_safe(table["html"])
+
+
+def dashboard_organisation(member_pk, may_manage):
+    """The organisation, its standing, benefits and dues, for the cached fragment."""
+    member = Member.objects.with_standing().select_related("category").get(pk=member_pk)
+    is_active = member.status == Member.Status.ACTIVE
+    return {
+        "member": member,
         # A suspended or lapsed member keeps its dashboard, without the benefits it lost.
         "benefits": member.category.benefits.all() if is_active else None,
         "dues": member.dues.order_by("-year"),
-        "contacts": member.contacts.for_dashboard(),
-        "may_manage": roles.is_member_admin,
-        "representative_seats": representative_seats(),
+        "may_manage": may_manage,
     }
-    return TemplateResponse(request, "members/portal.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,10 +187,15 @@ def contact_remove(request, pk):
     return TemplateResponse(request, "members/contact_remove.html", {"contact": contact})
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @member_admin
 def contact_invite(request, pk):
+    """Asks first, like removing: the dashboard's contact list then holds links only, and no
+    form with the viewer's CSRF token, so that it can come from the cache."""
     contact = own_contact(request, pk)
+    if request.method == "GET":
+        context = {"contact": contact, "invited_before": contact.invitations.pending().exists()}
+        return TemplateResponse(request, "members/contact_invite.html", context)
     try:
         services.invite(contact, invited_by=request.user, request=request)
     except services.InvitationError as error:
@@ -180,9 +235,25 @@ def directory_listing(params):
 @require_GET
 @directory_user
 def member_detail(request, slug):
-    visible = Member.objects.profiles_visible_to(roles_for(request))
-    member = get_object_or_404(visible, slug=slug)
-    return TemplateResponse(request, "members/member_detail.html", {"member": member})
+    roles = roles_for(request)
+    # Whether the viewer may open the profile is part of the key: a profile cached for the
+    # Secretariat (who see suspended and lapsed members) is never served to anyone else.
+    profile = cached(
+        "member-profile",
+        lambda: member_profile(roles, slug),
+        vary_on=(slug, roles.is_secretariat),
+    )
+    return TemplateResponse(request, "members/member_detail.html", profile)
+
+
+def member_profile(roles, slug):
+    """The profile's title and rendered facts; 404 (and nothing cached) when not visible."""
+    member = get_object_or_404(Member.objects.profiles_visible_to(roles), slug=slug)
+    context = {"member": member, "show_status": roles.is_secretariat}
+    return {
+        "name": member.name,
+        "profile": render_to_string("members/includes/member_profile.html", context),
+    }
 
 
 @require_http_methods(["GET", "POST"])

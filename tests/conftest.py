@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import caches
 
 from agreements.models import AgreementDocument
 from members.roles import SECRETARIAT_GROUP
@@ -16,9 +16,11 @@ from tests.members.factories import (
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with nothing cached: fragments, sessions and rate limits included."""
-    cache.clear()
+    for each in caches.all():
+        each.clear()
     yield
-    cache.clear()
+    for each in caches.all():
+        each.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -91,13 +93,3 @@ def member_admin_b(member_b):
 def contact_a(member_a):
     """A contact of member A without a login: what member admins edit, remove and invite."""
     return ContactFactory(member=member_a, name="Anya Baptistine")
-
-
-@pytest.fixture
-def empty_rate_limits():
-    """allauth counts failed logins in the cache; each test starts from none."""
-    from django.core.cache import cache
-
-    cache.clear()
-    yield
-    cache.clear()

@@ -7,7 +7,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def load_settings(**env):
-    environment = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "CACHE_URL"}
+    }
     environment |= env
     return subprocess.run(
         [sys.executable, "-c", "import django; django.setup()"],
@@ -25,10 +27,28 @@ def test_startup_fails_clearly_without_secret_key_when_debug_is_off():
     assert "SECRET_KEY is not set" in result.stderr
 
 
-def test_startup_succeeds_with_secret_key_when_debug_is_off():
+def test_startup_fails_clearly_without_a_shared_cache_when_debug_is_off():
     result = load_settings(DEBUG="false", SECRET_KEY="a-long-random-production-secret-value")
 
+    assert result.returncode != 0
+    assert "CACHE_URL is not set" in result.stderr
+
+
+def test_startup_succeeds_with_secret_key_and_cache_when_debug_is_off():
+    result = load_settings(
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-value",
+        CACHE_URL="redis://127.0.0.1:6379/0",
+    )
+
     assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_cache_url_is_refused_clearly():
+    result = load_settings(DEBUG="true", CACHE_URL="memcached://127.0.0.1:11211")
+
+    assert result.returncode != 0
+    assert "CACHE_URL 'memcached://127.0.0.1:11211' is not understood" in result.stderr
 
 
 def test_development_starts_without_secret_key():

@@ -99,9 +99,12 @@ def test_member_admin_cannot_remove_another_organisations_contact(
     assert Contact.objects.filter(pk=contact_a.pk).exists()
 
 
-def test_invite_answers_405_to_get(client, member_admin_a, contact_a):
+def test_invite_asks_first_and_sends_nothing_on_get(client, member_admin_a, contact_a, mailoutbox):
     client.force_login(member_admin_a)
 
     response = client.get(reverse("members:contact_invite", args=[contact_a.pk]))
 
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert contact_a.email in response.text
+    assert not mailoutbox
+    assert not contact_a.invitations.exists()

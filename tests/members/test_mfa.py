@@ -78,7 +78,7 @@ def test_secretariat_without_mfa_cannot_open_the_admin(client, secretariat_witho
     assert response["Location"] == reverse("mfa_activate_totp")
 
 
-def test_setup_asks_for_the_password_again_first(client, board_without_mfa, empty_rate_limits):
+def test_setup_asks_for_the_password_again_first(client, board_without_mfa):
     password_login(client, board_without_mfa)
 
     response = client.get(reverse("mfa_activate_totp"))
@@ -86,7 +86,7 @@ def test_setup_asks_for_the_password_again_first(client, board_without_mfa, empt
     assert response["Location"].startswith(reverse("account_reauthenticate"))
 
 
-def test_setup_page_is_open_without_mfa(client, board_without_mfa, empty_rate_limits):
+def test_setup_page_is_open_without_mfa(client, board_without_mfa):
     password_login(client, board_without_mfa)
     confirm_password(client)
 
@@ -105,9 +105,7 @@ def test_logout_is_open_without_mfa(client, board_without_mfa):
     assert "_auth_user_id" not in client.session
 
 
-def test_password_login_of_board_member_without_mfa_leads_to_setup(
-    client, board_without_mfa, empty_rate_limits
-):
+def test_password_login_of_board_member_without_mfa_leads_to_setup(client, board_without_mfa):
     response = client.get(password_login(client, board_without_mfa)["Location"])
 
     assert response["Location"] == reverse("mfa_activate_totp")
@@ -131,7 +129,7 @@ def test_board_member_with_mfa_uses_the_directory(client, board_user):
     assert client.get(reverse("members:directory")).status_code == 200
 
 
-def test_board_member_activates_totp_and_may_continue(client, board_without_mfa, empty_rate_limits):
+def test_board_member_activates_totp_and_may_continue(client, board_without_mfa):
     password_login(client, board_without_mfa)
     confirm_password(client)
     page = client.get(reverse("mfa_activate_totp"))
@@ -146,7 +144,7 @@ def test_board_member_activates_totp_and_may_continue(client, board_without_mfa,
     assert client.get(reverse("members:directory")).status_code == 200
 
 
-def test_activation_also_creates_recovery_codes(client, board_without_mfa, empty_rate_limits):
+def test_activation_also_creates_recovery_codes(client, board_without_mfa):
     password_login(client, board_without_mfa)
     confirm_password(client)
     secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
@@ -171,7 +169,7 @@ def test_operator_may_switch_totp_off(operator_a):
     assert PortalMFAAdapter().can_delete_authenticator(totp)
 
 
-def test_login_with_totp_asks_for_the_code(client, board_user, empty_rate_limits):
+def test_login_with_totp_asks_for_the_code(client, board_user):
     response = client.post(
         reverse("account_login"), {"login": board_user.email, "password": PASSWORD}
     )
@@ -180,7 +178,7 @@ def test_login_with_totp_asks_for_the_code(client, board_user, empty_rate_limits
     assert "_auth_user_id" not in client.session
 
 
-def test_login_completes_with_a_valid_code(client, board_user, empty_rate_limits):
+def test_login_completes_with_a_valid_code(client, board_user):
     Authenticator.objects.filter(user=board_user).delete()
     secret = activate_totp(board_user)
     client.post(reverse("account_login"), {"login": board_user.email, "password": PASSWORD})
@@ -191,7 +189,7 @@ def test_login_completes_with_a_valid_code(client, board_user, empty_rate_limits
     assert int(client.session["_auth_user_id"]) == board_user.pk
 
 
-def test_login_with_a_wrong_code_is_refused(client, board_user, empty_rate_limits):
+def test_login_with_a_wrong_code_is_refused(client, board_user):
     client.post(reverse("account_login"), {"login": board_user.email, "password": PASSWORD})
 
     response = client.post(reverse("mfa_authenticate"), {"code": "000000"})
@@ -200,7 +198,7 @@ def test_login_with_a_wrong_code_is_refused(client, board_user, empty_rate_limit
     assert "_auth_user_id" not in client.session
 
 
-def test_login_is_by_email_address(client, operator_a, empty_rate_limits):
+def test_login_is_by_email_address(client, operator_a):
     response = client.post(
         reverse("account_login"), {"login": operator_a.email, "password": PASSWORD}
     )
@@ -215,7 +213,7 @@ def test_signup_is_closed(client):
     assert "closed" in response.text.lower()
 
 
-def test_repeated_failed_logins_are_rate_limited(client, operator_a, empty_rate_limits):
+def test_repeated_failed_logins_are_rate_limited(client, operator_a):
     for _attempt in range(5):
         client.post(reverse("account_login"), {"login": operator_a.email, "password": "wrong"})
 
@@ -258,9 +256,9 @@ def test_mfa_requirement_costs_no_query_of_its_own(
 ):
     client.force_login(board_user)
 
-    # The same eight queries as an operator's directory page: the MFA state comes with the
+    # The same six queries as an operator's directory page: the MFA state comes with the
     # contact row that the role check loads anyway.
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get(reverse("members:directory")).status_code == 200
 
 

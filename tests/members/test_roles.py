@@ -114,3 +114,37 @@ def test_has_mfa_reads_the_authenticator_of_a_contact(operator_a):
 
 def test_has_mfa_reads_the_authenticator_of_staff(secretariat_user):
     assert Roles(secretariat_user).has_mfa
+
+
+# Roles come from the cache (issue 8): a change to the data they are read from takes effect on
+# the login's next request.
+
+
+def test_a_board_term_ended_after_a_first_request_ends_the_board_role(board_user):
+    assert Roles(board_user).is_board_member
+    term = board_user.contact.board_terms.get()
+    term.ends_on = timezone.localdate() - datetime.timedelta(days=1)
+    term.save()
+
+    assert not Roles(board_user).is_board_member
+
+
+def test_leaving_the_secretariat_group_ends_the_secretariat_role(secretariat_user):
+    assert Roles(secretariat_user).is_secretariat
+    secretariat_user.groups.clear()
+
+    assert not Roles(secretariat_user).is_secretariat
+
+
+def test_a_contact_removed_after_a_first_request_leaves_no_operator_role(operator_a):
+    assert Roles(operator_a).is_member_operator
+    operator_a.contact.delete()
+
+    assert not Roles(operator_a).is_member_operator
+
+
+def test_an_authenticator_added_after_a_first_request_counts(operator_a):
+    assert not Roles(operator_a).has_mfa
+    activate_totp(operator_a)
+
+    assert Roles(operator_a).has_mfa

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Appointment, Seat
+from canto_portal import fragments
 from members.models import Benefit, Contact, Dues, Invitation, Member
 from tests.members.factories import (
     ContactFactory,
@@ -139,12 +140,44 @@ def test_portal_query_count_does_not_grow_with_contacts_and_dues(
         DuesFactory(member=member_a, year=year)
     login(client, member_admin_a)
 
-    # session, user, contact (with MFA state), board term check, member with standing,
-    # benefits, dues, contacts, pending invitations of those contacts, council seats and
-    # their current holders.
-    with django_assert_num_queries(11):
+    # Nothing cached yet: user, contact (with MFA state and board term), member with
+    # standing, benefits, dues, contacts, pending invitations of those contacts, council
+    # seats and their current holders.
+    with django_assert_num_queries(9):
         response = client.get(reverse("members:portal"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_portal_seen_again_runs_no_query(
+    client, member_admin_a, member_a, rows, django_assert_num_queries
+):
+    ContactFactory.create_batch(rows, member=member_a)
+    login(client, member_admin_a).get(reverse("members:portal"))
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("members:portal"))
+    assert response.status_code == 200
+
+
+def test_portal_shows_dues_recorded_after_a_first_visit(client, member_admin_a, member_a):
+    login(client, member_admin_a).get(reverse("members:portal"))
+    DuesFactory(member=member_a, year=2031)
+
+    response = client.get(reverse("members:portal"))
+
+    assert "2031" in response.text
+
+
+def test_portal_edit_link_is_not_shown_to_an_operator_after_a_member_admin_visit(
+    client, member_admin_a, member_a
+):
+    login(client, member_admin_a).get(reverse("members:portal"))
+    operator = ContactFactory(member=member_a, with_login=True).user
+
+    response = login(client, operator).get(reverse("members:portal"))
+
+    assert reverse("members:profile_edit") not in response.text
 
 
 # Profile and contacts -------------------------------------------------------------------------
@@ -291,6 +324,53 @@ def test_member_admin_invites_a_contact(client, member_admin_a, contact_a, mailo
     assert mailoutbox[0].to == [contact_a.email]
 
 
+def test_portal_links_to_inviting_a_contact_without_a_login(client, member_admin_a, contact_a):
+    response = login(client, member_admin_a).get(reverse("members:portal"))
+
+    assert reverse("members:contact_invite", args=[contact_a.pk]) in response.text
+
+
+def test_portal_offers_no_removal_of_the_viewers_own_contact(client, member_admin_a, contact_a):
+    response = login(client, member_admin_a).get(reverse("members:portal"))
+
+    own = member_admin_a.contact
+    assert reverse("members:contact_remove", args=[contact_a.pk]) in response.text
+    assert reverse("members:contact_remove", args=[own.pk]) not in response.text
+
+
+def test_portal_contacts_cached_for_one_member_admin_are_not_shown_to_another(
+    client, member_admin_a, member_a
+):
+    login(client, member_admin_a).get(reverse("members:portal"))
+    other_admin = ContactFactory(member=member_a, is_member_admin=True, with_login=True)
+
+    response = login(client, other_admin.user).get(reverse("members:portal"))
+
+    first = member_admin_a.contact
+    assert reverse("members:contact_remove", args=[first.pk]) in response.text
+    assert reverse("members:contact_remove", args=[other_admin.pk]) not in response.text
+
+
+def test_portal_contacts_are_kept_no_longer_than_a_pending_invitation_lasts(
+    client, member_admin_a, contact_a, mailoutbox, monkeypatch
+):
+    login(client, member_admin_a).post(reverse("members:contact_invite", args=[contact_a.pk]))
+    expires_at = timezone.now() + datetime.timedelta(minutes=2)
+    contact_a.invitations.update(expires_at=expires_at)
+    timeouts = []
+    set_in_cache = fragments.cache.set
+
+    def spy(key, value, timeout):
+        timeouts.append((key, timeout))
+        set_in_cache(key, value, timeout)
+
+    monkeypatch.setattr(fragments.cache, "set", spy)
+    client.get(reverse("members:portal"))
+
+    (timeout,) = [t for key, t in timeouts if "dashboard-contacts" in key]
+    assert timeout <= (expires_at - timezone.now()).total_seconds()
+
+
 def test_portal_shows_a_pending_invitation(client, member_admin_a, contact_a, mailoutbox):
     login(client, member_admin_a).post(reverse("members:contact_invite", args=[contact_a.pk]))
 
@@ -369,10 +449,48 @@ def test_directory_query_count_does_not_grow_with_members(
     MemberFactory.create_batch(rows)
     login(client, operator_a)
 
-    # session, user, contact, board term check, countries, count, page, categories (select).
-    with django_assert_num_queries(8):
+    # Nothing cached yet: user, contact (with board term and MFA state), countries, count,
+    # page, categories (select).
+    with django_assert_num_queries(6):
         response = client.get(reverse("members:directory"))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [5, 50])
+def test_directory_seen_again_runs_no_query(
+    client, operator_a, rows, django_assert_num_queries
+):
+    MemberFactory.create_batch(rows)
+    login(client, operator_a).get(reverse("members:directory"))
+
+    with django_assert_num_queries(0):
+        response = client.get(reverse("members:directory"))
+    assert response.status_code == 200
+
+
+def test_directory_lists_a_member_added_after_a_first_visit(client, operator_a):
+    login(client, operator_a).get(reverse("members:directory"))
+    MemberFactory(name="Aardvark Cable")
+
+    response = client.get(reverse("members:directory"))
+
+    assert "Aardvark Cable" in response.text
+
+
+def test_directory_drops_a_member_suspended_after_a_first_visit(client, operator_a, member_b):
+    login(client, operator_a).get(reverse("members:directory"))
+    member_b.status = Member.Status.SUSPENDED
+    member_b.save()
+
+    response = client.get(reverse("members:directory"))
+
+    assert member_b.name not in response.text
+
+
+def test_directory_ignores_unknown_parameters(client, operator_a, member_b):
+    response = login(client, operator_a).get(reverse("members:directory"), {"utm": "x"})
+
+    assert member_b.name in response.text
 
 
 def test_profile_shows_public_fields(client, operator_a, member_b):
@@ -401,9 +519,39 @@ def test_secretariat_opens_an_inactive_members_profile(client, secretariat_user,
 def test_profile_query_count(client, operator_a, member_b, django_assert_num_queries):
     login(client, operator_a)
 
-    # session, user, contact, board term check, member.
-    with django_assert_num_queries(5):
+    # Nothing cached yet: user, contact (with board term and MFA state), member.
+    with django_assert_num_queries(3):
         client.get(member_b.get_absolute_url())
+
+
+def test_profile_seen_again_runs_no_query(
+    client, operator_a, member_b, django_assert_num_queries
+):
+    login(client, operator_a).get(member_b.get_absolute_url())
+
+    with django_assert_num_queries(0):
+        client.get(member_b.get_absolute_url())
+
+
+def test_profile_shows_a_change_made_after_a_first_visit(client, operator_a, member_b):
+    login(client, operator_a).get(member_b.get_absolute_url())
+    member_b.city = "Willemstad"
+    member_b.save()
+
+    response = client.get(member_b.get_absolute_url())
+
+    assert "Willemstad" in response.text
+
+
+def test_profile_of_a_suspended_member_seen_by_the_secretariat_stays_hidden_from_operators(
+    client, operator_a, member_b, secretariat_user
+):
+    set_status(member_b, Member.Status.SUSPENDED)
+    assert login(client, secretariat_user).get(member_b.get_absolute_url()).status_code == 200
+
+    response = login(client, operator_a).get(member_b.get_absolute_url())
+
+    assert response.status_code == 404
 
 
 # Navigation -----------------------------------------------------------------------------------
