@@ -29,7 +29,6 @@ VERSION_KEY = "portal:data-version"
 local_cache = caches["local"]
 # Per thread (and per asyncio task): the version as the current request first read it.
 _request = Local()
-MISSING = object()
 # A bound on memory, not on staleness: a changed fragment is unreachable at once.
 TIMEOUT = 10 * 60
 
@@ -142,9 +141,13 @@ def _on_write(sender, **kwargs):
     data_changed()
 
 
+# Stamps written at every login (the login's `last_login`, an authenticator's `last_used_at`):
+# they change nothing a page or a role shows, and must not empty the cache each time.
+BOOKKEEPING_FIELDS = {"last_login", "last_used_at"}
+
+
 def _on_login_saved(sender, update_fields=None, **kwargs):
-    # Every login stamps `last_login`: that alone changes nothing any page or role shows.
-    if update_fields is None or set(update_fields) != {"last_login"}:
+    if update_fields is None or not set(update_fields) <= BOOKKEEPING_FIELDS:
         data_changed()
 
 
@@ -174,7 +177,7 @@ def watch_models():
     user_groups = user.groups.through
     m2m_changed.connect(_on_m2m, sender=user_groups, dispatch_uid="fragments-user-groups")
     authenticator = apps.get_model("mfa", "Authenticator")
-    post_save.connect(_on_write, sender=authenticator, dispatch_uid="fragments-mfa")
+    post_save.connect(_on_login_saved, sender=authenticator, dispatch_uid="fragments-mfa")
     post_delete.connect(_on_write, sender=authenticator, dispatch_uid="fragments-del-mfa")
     request_started.connect(_request_started, dispatch_uid="fragments-request-started")
     request_finished.connect(_request_finished, dispatch_uid="fragments-request-finished")

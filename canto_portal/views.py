@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpResponse
@@ -9,17 +10,24 @@ from agreements.models import Briefing
 from canto_portal.fragments import fragment
 from members.models import Member
 
+HEALTH_CHECK_KEY = "portal:health-check"
+
 
 @never_cache
 @require_GET
 def healthz(request):
-    """For load balancers and monitors: 200 when the database answers, 503 when not."""
+    """For load balancers and monitors: 200 when the database and the shared cache answer
+    (every logged-in page needs both), 503 when either does not."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    try:
+        cache.get(HEALTH_CHECK_KEY)
+    except Exception:  # Each cache backend fails with errors of its own client library.
+        return HttpResponse("cache unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
 
 

@@ -137,3 +137,19 @@ def test_a_fragment_read_from_the_cache_goes_into_a_page_unescaped(member_a):
     page = Template("{{ profile }}").render(Context({"profile": profile()}))
 
     assert '<dl class="facts">' in page
+
+
+def test_a_login_stamping_its_last_login_leaves_the_cache_alone(compute, operator_a):
+    fragments.cached("test", compute)
+    operator_a.last_login = timezone.now()
+    operator_a.save(update_fields=["last_login"])
+
+    assert fragments.cached("test", compute) == "rendered 1"
+
+
+def test_a_login_changing_its_name_computes_again(compute, operator_a):
+    fragments.cached("test", compute)
+    operator_a.first_name = "Renamed"
+    operator_a.save()
+
+    assert fragments.cached("test", compute) == "rendered 2"

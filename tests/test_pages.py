@@ -44,6 +44,18 @@ def test_healthz_answers_503_when_database_fails(client, monkeypatch):
     assert response.status_code == 503
 
 
+def test_healthz_answers_503_when_the_cache_fails(client, monkeypatch):
+    def broken_get(*args, **kwargs):
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr("canto_portal.views.cache.get", broken_get)
+
+    response = client.get("/healthz")
+
+    assert response.status_code == 503
+    assert response.text == "cache unavailable\n"
+
+
 def test_pages_load_no_asset_from_another_host(client):
     html = client.get("/").text
 
