@@ -34,6 +34,22 @@ APPOINTMENT_OVERLAP_CONSTRAINT = "appointment_no_overlap_per_seat"
 # Agreement register (issue 4)
 
 
+@dataclass(frozen=True)
+class Clearance:
+    """The part of a viewer's roles that decides what they may see of agreements, their
+    documents and briefings: the two questions the visibility rules (the visible_to methods,
+    confidentialities_visible_to, the register's filter form) ask of roles, which a clearance
+    answers in their place. Cached fragments are computed from a clearance alone and keyed on
+    it, so they are shared by viewers with the same clearance and never reach another."""
+
+    may_see_register: bool
+    is_member_operator: bool
+
+    @classmethod
+    def of(cls, roles):
+        return cls(roles.may_see_register, roles.is_member_operator)
+
+
 def confidentialities_visible_to(roles):
     """The confidentiality levels a viewer may see: the same rule as Agreement.visible_to."""
     if roles.may_see_register:

@@ -1,12 +1,23 @@
-# Sections, in order: agreement register (issue 4), council seats (issue 5), briefings (issue 6).
+"""Sections, in order: agreement register (issue 4), council seats (issue 5), briefings
+(issue 6).
+
+The pages most people open are rendered from the cache (canto_portal/fragments.py, issue 8).
+Who may open a page is decided for every request; what a cached part shows is computed from
+the viewer's Clearance (or another kind of access) and the known query parameters only, and
+keyed on exactly those, so it never depends on who the viewer is."""
+
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views import View
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import ListView
 
@@ -14,6 +25,7 @@ from agreements.forms import BriefingFilterForm, RegisterFilterForm, ReviewForm
 from agreements.models import Agreement, Briefing
 from agreements.resources import register_export_response
 from agreements.services import (
+    Clearance,
     agreement_history,
     documents_visible_to,
     exchanges_visible_to,
@@ -23,7 +35,78 @@ from agreements.services import (
     seat_timeline,
     timeline_seats,
 )
+from canto_portal.fragments import cached, fragment
 from members.roles import roles_for
+
+# What the register's and the briefings' listings vary on besides the viewer's clearance; any
+# other parameter changes nothing.
+REGISTER_PARAMETERS = (
+    "q",
+    "status",
+    "partner",
+    "kind",
+    "expiring",
+    "review_overdue",
+    "sort",
+    "page",
+)
+BRIEFINGS_PARAMETERS = ("topic", "page")
+
+
+def known_parameters(request, names):
+    """The query string's non-empty values of `names`, so that other parameters neither reach
+    a cached listing nor add entries to the cache."""
+    return {name: request.GET[name] for name in names if request.GET.get(name)}
+
+
+def page_or_404(rows, number, per_page):
+    """One page of `rows`, numbered as ListView numbers them ("last" included); a page that
+    does not exist answers 404, so it is never cached."""
+    paginator = Paginator(rows, per_page)
+    try:
+        return paginator.page(paginator.num_pages if number == "last" else number or 1)
+    except InvalidPage as error:
+        raise Http404(_("No such page.")) from error
+
+
+class CachedListView(View):
+    """A list of what the viewer's clearance admits, filtered by a form and paged by the
+    known query parameters, with page links that keep the filters. Its filters, page and
+    links are one fragment, shared by every viewer with the same clearance and parameters.
+
+    Subclasses name their templates and `parameters`, and say in `filter(clearance,
+    filters)` which form and rows the filters give."""
+
+    template_name = None
+    listing_template_name = None
+    parameters = ()
+    paginate_by = None
+    context_object_name = None
+
+    def get(self, request):
+        clearance = Clearance.of(roles_for(request))
+        params = known_parameters(request, self.parameters)
+        listing = fragment(
+            # Named after its template: one fragment per template.
+            self.listing_template_name,
+            self.listing_template_name,
+            lambda: self.listing(clearance, params),
+            vary_on=(clearance, *sorted(params.items())),
+        )
+        return render(request, self.template_name, {"listing": listing})
+
+    def listing(self, clearance, params):
+        filters = {name: value for name, value in params.items() if name != "page"}
+        form, rows = self.filter(clearance, filters)
+        page = page_or_404(rows, params.get("page"), self.paginate_by)
+        return {
+            "filter_form": form,
+            "page_obj": page,
+            self.context_object_name: page.object_list,
+            "query": urlencode(filters),
+            "may_see_register": clearance.may_see_register,
+        }
+
 
 # Agreement register (issue 4)
 
@@ -46,39 +129,27 @@ def board_and_secretariat_only(request):
     return None
 
 
-def filtered_register(request):
-    """The agreements the viewer may see, filtered and sorted by the query string."""
-    roles = roles_for(request)
+def filtered_register(roles, filters):
+    """The filter form and the agreements `roles` (or a Clearance) may see, filtered and
+    sorted by `filters`."""
     visible = Agreement.objects.visible_to(roles)
-    form = RegisterFilterForm(request.GET, roles=roles, agreements=visible)
+    form = RegisterFilterForm(filters, roles=roles, agreements=visible)
     agreements = form.filter(visible).select_related("responsible").prefetch_related("partners")
     return form, agreements
 
 
-class FilteredListView(ListView):
-    """A list with a filter form (`self.filter_form`, set by get_queryset) whose page links
-    keep the filters."""
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_form"] = self.filter_form
-        context["query"] = query.urlencode()
-        return context
-
-
-class RegisterView(FilteredListView):
+class RegisterView(CachedListView):
     """The register: everything for the Board and the Secretariat, public and members-only
     agreements for member operators, public agreements for anyone."""
 
     template_name = "agreements/register.html"
-    context_object_name = "agreements"
+    listing_template_name = "agreements/includes/register_listing.html"
+    parameters = REGISTER_PARAMETERS
     paginate_by = 25
+    context_object_name = "agreements"
 
-    def get_queryset(self):
-        self.filter_form, agreements = filtered_register(self.request)
-        return agreements
+    def filter(self, clearance, filters):
+        return filtered_register(clearance, filters)
 
 
 @require_GET
@@ -86,7 +157,7 @@ def register_print(request):
     """The filtered register on one printable page, for board packs."""
     if refusal := board_and_secretariat_only(request):
         return refusal
-    form, agreements = filtered_register(request)
+    form, agreements = filtered_register(roles_for(request), request.GET)
     return render(
         request, "agreements/register_print.html", {"filter_form": form, "agreements": agreements}
     )
@@ -97,7 +168,7 @@ def register_export(request, format_name):
     """The filtered register as CSV or XLSX (agreements/resources.py writes the file)."""
     if refusal := board_and_secretariat_only(request):
         return refusal
-    _form, agreements = filtered_register(request)
+    _form, agreements = filtered_register(roles_for(request), request.GET)
     # The export names each agreement's successor.
     agreements = agreements.select_related("superseded_by")
     return register_export_response(request, agreements, format_name)
@@ -106,26 +177,42 @@ def register_export(request, format_name):
 @require_GET
 def agreement_detail(request, reference):
     roles = roles_for(request)
-    agreement = (
-        Agreement.objects.visible_to(roles)
-        .select_related("responsible", "superseded_by")
-        .prefetch_related("partners", "signatories", "commitments", "activities")
-        .filter(reference=reference)
-        .first()
-    )
-    if agreement is None:
+    clearance, may_review = Clearance.of(roles), roles.is_board_member
+    try:
+        details = fragment(
+            "agreement-page",
+            "agreements/includes/agreement.html",
+            lambda: agreement_page(reference, clearance, may_review),
+            vary_on=(reference, clearance, may_review),
+        )
+    except Http404:
         return hidden(request)
+    return render(
+        request, "agreements/agreement_detail.html", {"reference": reference, "details": details}
+    )
+
+
+def agreement_page(reference, clearance, may_review):
+    """The agreement page's content, for the cached fragment; 404 (and nothing cached) when
+    the clearance does not admit the agreement."""
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(clearance)
+        .select_related("responsible", "superseded_by")
+        .prefetch_related("partners", "signatories", "commitments", "activities"),
+        reference=reference,
+    )
     context = {
         "agreement": agreement,
-        "documents": documents_visible_to(roles).filter(agreement=agreement),
-        "may_review": roles.is_board_member,
+        "documents": documents_visible_to(clearance).filter(agreement=agreement),
+        "may_see_register": clearance.may_see_register,
+        "may_review": may_review,
     }
-    if roles.may_see_register:
+    if clearance.may_see_register:
         reviews = list(agreement.reviews.select_related("reviewer"))
         context["reviews"] = reviews
         context["last_review"] = reviews[0] if reviews else None
         context["history"] = agreement_history(agreement)
-    return render(request, "agreements/agreement_detail.html", context)
+    return context
 
 
 @require_http_methods(["GET", "POST"])
@@ -187,56 +274,83 @@ def representatives(request):
     roles = roles_for(request)
     if not (roles.is_member_operator or roles.may_see_register):
         raise PermissionDenied
-    today = timezone.localdate()
-    seats = representative_seats(today)
-    context = {"seats": seats, "today": today}
-    if roles.may_see_register:
-        seats = list(timeline_seats(seats))
-        context.update(seats=seats, timeline=seat_timeline(seats, today))
-    return render(request, "agreements/representatives.html", context)
+    with_timeline = roles.may_see_register
+    listing = fragment(
+        "representatives",
+        "agreements/includes/representatives.html",
+        lambda: representatives_context(with_timeline),
+        vary_on=(with_timeline,),
+    )
+    return render(request, "agreements/representatives.html", {"listing": listing})
+
+
+def representatives_context(with_timeline):
+    """Every seat with its current holder and, for the Board and the Secretariat, the
+    timeline, for the cached fragment (the day is part of its key)."""
+    seats = representative_seats()
+    if not with_timeline:
+        return {"seats": seats}
+    seats = list(timeline_seats(seats))
+    return {"seats": seats, "timeline": seat_timeline(seats)}
 
 
 # Briefings (issue 6)
 
 
-class BriefingListView(FilteredListView):
+class BriefingListView(CachedListView):
     """Published briefings: public ones for anyone, members-only ones too for member
     operators, the Board and the Secretariat. Filtered by topic, newest first."""
 
     template_name = "agreements/briefing_list.html"
-    context_object_name = "briefings"
+    listing_template_name = "agreements/includes/briefing_listing.html"
+    parameters = BRIEFINGS_PARAMETERS
     paginate_by = 10
+    context_object_name = "briefings"
 
-    def get_queryset(self):
-        self.filter_form = BriefingFilterForm(self.request.GET)
-        briefings = Briefing.objects.visible_to(roles_for(self.request))
-        return (
-            self.filter_form.filter(briefings)
+    def filter(self, clearance, filters):
+        form = BriefingFilterForm(filters)
+        briefings = (
+            form.filter(Briefing.objects.visible_to(clearance))
             .select_related("channel")
             .prefetch_related("topics")
             # The primary key breaks ties, so pages never share or skip a briefing.
             .order_by("-published_at", "-pk")
         )
+        return form, briefings
 
 
 @require_GET
 def briefing_detail(request, slug):
-    """One briefing. The Secretariat also sees unpublished ones, marked as a preview."""
     roles = roles_for(request)
-    briefings = (
-        Briefing.objects.all() if roles.is_secretariat else Briefing.objects.visible_to(roles)
-    )
-    briefing = (
-        briefings.select_related("channel").prefetch_related("topics").filter(slug=slug).first()
-    )
-    if briefing is None:
+    clearance, is_secretariat = Clearance.of(roles), roles.is_secretariat
+    try:
+        page = cached(
+            "briefing-page",
+            lambda: briefing_page(slug, clearance, is_secretariat),
+            vary_on=(slug, clearance, is_secretariat),
+        )
+    except Http404:
         return hidden(request, _("No such briefing."))
+    return render(request, "agreements/briefing_detail.html", page)
+
+
+def briefing_page(slug, clearance, is_secretariat):
+    """One briefing's title and rendered article, for the cache; 404 (and nothing cached)
+    when the viewer may not read it. The Secretariat also sees unpublished ones, marked as a
+    preview."""
+    briefings = Briefing.objects.all() if is_secretariat else Briefing.objects.visible_to(clearance)
+    briefing = get_object_or_404(
+        briefings.select_related("channel").prefetch_related("topics"), slug=slug
+    )
     context = {
         "briefing": briefing,
         "body_html": render_markdown(briefing.body),
         "is_preview": briefing.status != Briefing.Status.PUBLISHED,
     }
-    return render(request, "agreements/briefing_detail.html", context)
+    return {
+        "title": briefing.title,
+        "article": render_to_string("agreements/includes/briefing_article.html", context),
+    }
 
 
 class ExchangeListView(ListView):

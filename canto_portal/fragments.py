@@ -17,6 +17,7 @@ import time
 from asgiref.local import Local
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.signals import request_finished, request_started
 from django.db import transaction
@@ -113,9 +114,11 @@ def cached(name, compute, vary_on=(), timeout=None):
             value = compute()
             seconds = TIMEOUT if timeout is None else min(TIMEOUT, timeout(value))
             entry = (time.time() + seconds, value)
-            cache.set(key, entry, seconds)
-        expires_at, _ = entry
-        local_cache.set(key, entry, expires_at - time.time())
+            if seconds > 0:
+                cache.set(key, entry, seconds)
+        remaining = entry[0] - time.time()
+        if remaining > 0:
+            local_cache.set(key, entry, remaining)
     return entry[1]
 
 
@@ -169,13 +172,15 @@ def watch_models():
                 m2m_changed.connect(
                     _on_m2m, sender=field.remote_field.through, dispatch_uid=f"fragments-{field}"
                 )
-    # Roles (members/roles.py) and logins (members/backends.py) are cached too: they read a
-    # login, its groups and its authenticators.
+    # Roles (members/roles.py), logins and their permissions (members/backends.py) are cached
+    # too: they read a login, its groups, permissions and authenticators.
     user = get_user_model()
     post_save.connect(_on_login_saved, sender=user, dispatch_uid="fragments-login")
     post_delete.connect(_on_write, sender=user, dispatch_uid="fragments-del-login")
-    user_groups = user.groups.through
-    m2m_changed.connect(_on_m2m, sender=user_groups, dispatch_uid="fragments-user-groups")
+    for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
+        m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"fragments-{through}")
+    post_save.connect(_on_write, sender=Group, dispatch_uid="fragments-group")
+    post_delete.connect(_on_write, sender=Group, dispatch_uid="fragments-del-group")
     authenticator = apps.get_model("mfa", "Authenticator")
     post_save.connect(_on_login_saved, sender=authenticator, dispatch_uid="fragments-mfa")
     post_delete.connect(_on_write, sender=authenticator, dispatch_uid="fragments-del-mfa")

@@ -25,12 +25,12 @@ CACHED = {
     "directory filtered": 0,
     "member profile": 0,
     "member dashboard": 0,
-    "register filtered": 99,
-    "agreement page": 99,
-    "representatives": 99,
-    "briefings": 99,
-    "briefing page": 99,
-    "admin member list": 99,
+    "register filtered": 0,
+    "agreement page": 0,
+    "representatives": 0,
+    "briefings": 0,
+    "briefing page": 0,
+    "admin member list": 0,
 }
 
 PAGES = [

@@ -140,7 +140,7 @@ def test_accepting_marks_the_invitation_used(client, invitation):
     assert Invitation.objects.get().accepted_at is not None
 
 
-def test_new_login_can_log_in_with_the_chosen_password(client, invitation, empty_rate_limits):
+def test_new_login_can_log_in_with_the_chosen_password(client, invitation):
     post_password(client, invitation)
 
     response = client.post(

@@ -457,9 +457,7 @@ def test_directory_query_count_does_not_grow_with_members(
 
 
 @pytest.mark.parametrize("rows", [5, 50])
-def test_directory_seen_again_runs_no_query(
-    client, operator_a, rows, django_assert_num_queries
-):
+def test_directory_seen_again_runs_no_query(client, operator_a, rows, django_assert_num_queries):
     MemberFactory.create_batch(rows)
     login(client, operator_a).get(reverse("members:directory"))
 
@@ -524,9 +522,7 @@ def test_profile_query_count(client, operator_a, member_b, django_assert_num_que
         client.get(member_b.get_absolute_url())
 
 
-def test_profile_seen_again_runs_no_query(
-    client, operator_a, member_b, django_assert_num_queries
-):
+def test_profile_seen_again_runs_no_query(client, operator_a, member_b, django_assert_num_queries):
     login(client, operator_a).get(member_b.get_absolute_url())
 
     with django_assert_num_queries(0):
