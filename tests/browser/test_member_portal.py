@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from members import services
 from members.models import Benefit
-from tests.browser.helpers import current_code
+from tests.browser.helpers import current_code, logged_in_page
 from tests.members.factories import BoardTermFactory, ContactFactory, MemberFactory
 
 pytestmark = [
@@ -90,3 +90,21 @@ def test_board_member_sets_up_totp_and_logs_in_with_a_code(live_server, portal_p
     page.get_by_role("link", name="Members").click()
     page.wait_for_url(re.compile(r"/members/$"))
     assert page.get_by_role("heading", level=1).inner_text() == "Member directory"
+
+
+def test_member_admin_invites_a_colleague_from_the_dashboard(
+    live_server, browser_context, mailoutbox
+):
+    admin = ContactFactory(is_member_admin=True, with_login=True)
+    ContactFactory(member=admin.member, name="Keturah Alleyne", email="keturah@alpha.example")
+    page = logged_in_page(browser_context, live_server, admin.user)
+    page.goto(live_server.url + reverse("members:portal"))
+
+    page.get_by_role("link", name="Invite Keturah Alleyne").click()
+    page.get_by_role("button", name="Send the invitation").click()
+
+    page.wait_for_url(re.compile(r"/portal/$"))
+    assert "An invitation is on its way to keturah@alpha.example." in page.inner_text("main")
+    row = page.get_by_role("row", name=re.compile("Keturah Alleyne"))
+    assert "Invited" in row.inner_text()
+    assert mailoutbox[0].to == ["keturah@alpha.example"]
