@@ -371,6 +371,9 @@ def seed_demo_logins():
         .first()
         or operator_member.contacts.exclude(board_terms__isnull=False).first()
     )
+    # The demo shows what a member admin manages (the README says so): the profile, contacts
+    # and invitations, whoever held the flag in the generated data.
+    operator.is_member_admin = True
     link_contact(operator, DEMO_LOGINS["operator"])
 
 

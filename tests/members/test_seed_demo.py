@@ -6,6 +6,7 @@ from django.core.management import call_command
 
 from members.demo import DEMO_LOGINS, current_demo_code
 from members.models import BoardTerm, Contact, Dues, Member
+from members.roles import Roles
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +88,10 @@ def test_demo_operator_logs_in_with_the_readme_password(seeded, client, settings
 
     assert response.status_code == 302
     assert client.get("/portal/").status_code == 200
+
+
+def test_demo_operator_is_a_member_admin_as_the_readme_says(seeded):
+    assert Roles(get_user_model().objects.get(email=DEMO_LOGINS["operator"])).is_member_admin
 
 
 @pytest.mark.parametrize("role", ["secretariat", "board"])
