@@ -153,3 +153,29 @@ def test_a_login_changing_its_name_computes_again(compute, operator_a):
     operator_a.save()
 
     assert fragments.cached("test", compute) == "rendered 2"
+
+
+def test_many_writes_in_one_transaction_renew_the_version_once_and_once_more_at_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    renewals = []
+    set_in_cache = fragments.cache.set
+
+    def spy(key, value, timeout):
+        if key == fragments.VERSION_KEY:
+            renewals.append(value)
+        set_in_cache(key, value, timeout)
+
+    monkeypatch.setattr(fragments.cache, "set", spy)
+    with django_capture_on_commit_callbacks(execute=True):
+        MemberFactory.create_batch(20)
+
+    assert len(renewals) == 2
+
+
+def test_a_write_after_a_read_in_the_same_transaction_is_seen_at_once(compute):
+    MemberFactory()
+    fragments.cached("test", compute)
+    MemberFactory()
+
+    assert fragments.cached("test", compute) == "rendered 2"
