@@ -35,7 +35,7 @@ from agreements.services import (
     seat_timeline,
     timeline_seats,
 )
-from canto_portal.fragments import cached, fragment
+from canto_portal.fragments import cached, fragment, known_parameters
 from members.roles import roles_for
 
 # What the register's and the briefings' listings vary on besides the viewer's clearance; any
@@ -51,12 +51,6 @@ REGISTER_PARAMETERS = (
     "page",
 )
 BRIEFINGS_PARAMETERS = ("topic", "page")
-
-
-def known_parameters(request, names):
-    """The query string's non-empty values of `names`, so that other parameters neither reach
-    a cached listing nor add entries to the cache."""
-    return {name: request.GET[name] for name in names if request.GET.get(name)}
 
 
 def page_or_404(rows, number, per_page):

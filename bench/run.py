@@ -90,10 +90,16 @@ def wait_until_up(url, seconds=30):
     raise SystemExit(f"gunicorn did not answer at {url}")
 
 
-def check_page(path, role, sessions):
+def page_request(path, role, sessions):
+    """A request for `path` carrying the session of `role` (none for anonymous)."""
     request = urllib.request.Request(HOST + path)
     if role != "anonymous":
         request.add_header("Cookie", f"sessionid={sessions[role]}")
+    return request
+
+
+def check_page(path, role, sessions):
+    request = page_request(path, role, sessions)
     opener = urllib.request.build_opener(NoRedirect)
     try:
         with opener.open(request, timeout=10) as response:
@@ -107,9 +113,7 @@ def check_page(path, role, sessions):
 def rendered_afresh(path, role, sessions, renew_version, times=15):
     """Milliseconds of single requests each made right after a data change (the data version
     renewed), so that nothing the page shows comes from the cache: median and slowest."""
-    request = urllib.request.Request(HOST + path)
-    if role != "anonymous":
-        request.add_header("Cookie", f"sessionid={sessions[role]}")
+    request = page_request(path, role, sessions)
     timings = []
     for _ in range(times):
         renew_version()

@@ -138,6 +138,12 @@ def seconds_until(moment):
     return max(0, int((moment - timezone.now()).total_seconds()))
 
 
+def known_parameters(request, names):
+    """The query string's non-empty values of `names`, so that other parameters neither reach
+    a cached listing nor add entries to the cache."""
+    return {name: request.GET[name] for name in names if request.GET.get(name)}
+
+
 def fragment_key(name, vary_on):
     parts = [
         data_version(),

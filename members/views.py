@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.services import representative_seats
-from canto_portal.fragments import cached, fragment, seconds_until
+from canto_portal.fragments import cached, fragment, known_parameters, seconds_until
 from members import services
 from members.forms import AcceptInvitationForm, ContactForm, DirectoryFilterForm, MemberProfileForm
 from members.models import Member
@@ -210,7 +210,7 @@ def contact_invite(request, pk):
 @require_GET
 @directory_user
 def directory(request):
-    params = {name: request.GET[name] for name in DIRECTORY_PARAMETERS if request.GET.get(name)}
+    params = known_parameters(request, DIRECTORY_PARAMETERS)
     listing = fragment(
         "directory",
         "members/includes/directory_listing.html",
