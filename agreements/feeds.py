@@ -6,8 +6,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from agreements.markdown import render_markdown
 from agreements.models import Briefing
-from agreements.services import render_markdown
 
 FEED_LENGTH = 20
 

@@ -40,8 +40,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from agreements.markdown import render_markdown
 from agreements.models import Briefing, BriefingDelivery
-from agreements.services import render_markdown
 from canto_portal.links import absolute_url
 
 logger = logging.getLogger(__name__)

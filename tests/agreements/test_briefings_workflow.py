@@ -10,7 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from agreements import services
-from agreements.demo import seed_briefings
+from agreements.demo.briefings import seed_briefings
 from agreements.models import Briefing, BriefingDelivery, BriefingMove, InformationExchange
 from agreements.tasks import send_pending_deliveries
 from canto_portal.fragments import renew_version

@@ -462,7 +462,7 @@ def test_navigation_links_to_the_register(client):
 
 @pytest.fixture
 def seeded(tmp_private_storage, settings):
-    from agreements.demo import seed_agreements
+    from agreements.demo.register import seed_agreements
 
     settings.DEBUG = True
     BoardTermFactory(contact=ContactFactory())
@@ -513,7 +513,7 @@ def test_demo_register_has_agreements_expiring_and_reviews_overdue(seeded):
 def test_demo_creates_no_login_when_debug_is_off(tmp_private_storage, settings):
     from django.contrib.auth import get_user_model
 
-    from agreements.demo import seed_agreements
+    from agreements.demo.register import seed_agreements
 
     settings.DEBUG = False
     BoardTermFactory(contact=ContactFactory())

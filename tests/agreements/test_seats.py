@@ -10,7 +10,7 @@ from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.demo import seed_councils
+from agreements.demo.seats import seed_councils
 from agreements.models import Appointment, Council, Seat, add_months
 from agreements.services import appoint
 from members.models import Contact, Dues, Member

@@ -4,7 +4,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from agreements.services import render_markdown
+from agreements.markdown import render_markdown
 from tests.agreements.factories_briefings import BriefingFactory
 
 

@@ -1,0 +1,436 @@
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from agreements.validators import validate_pdf
+
+
+def private_storage():
+    """Documents live outside the public media path; only permission-checking views serve them."""
+    return storages["private"]
+
+
+class Confidentiality(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    MEMBERS = "members", _("Members")
+    BOARD = "board", _("Board and Secretariat")
+
+
+class Partner(models.Model):
+    class Kind(models.TextChoices):
+        INTERNATIONAL = "international", _("International body")
+        REGIONAL = "regional", _("Regional body")
+        VENDOR = "vendor", _("Vendor")
+        REGULATOR = "regulator", _("Regulator")
+        ACADEMIC = "academic", _("Academic")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = CountryField(_("country"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+
+    def __str__(self):
+        return self.short_name or self.name
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, roles):
+        """What a viewer may see, by the agreement's confidentiality and the viewer's roles."""
+        if roles.may_see_register:
+            return self
+        if roles.is_member_operator:
+            return self.filter(
+                confidentiality__in=[Confidentiality.PUBLIC, Confidentiality.MEMBERS]
+            )
+        return self.filter(confidentiality=Confidentiality.PUBLIC)
+
+    def expiring_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            status=Agreement.Status.ACTIVE,
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=days),
+        )
+
+    def review_overdue(self, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            status__in=[Agreement.Status.ACTIVE, Agreement.Status.NEGOTIATION],
+            next_review_on__lt=today,
+        )
+
+
+class Agreement(models.Model):
+    class Kind(models.TextChoices):
+        MOU = "mou", _("Memorandum of understanding")
+        COOPERATION = "cooperation", _("Cooperation agreement")
+        SPONSORSHIP = "sponsorship", _("Sponsorship")
+        DATA_SHARING = "data_sharing", _("Data sharing")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        NEGOTIATION = "negotiation", _("In negotiation")
+        ACTIVE = "active", _("Active")
+        EXPIRED = "expired", _("Expired")
+        TERMINATED = "terminated", _("Terminated")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    # The only moves an agreement's status may make.
+    ALLOWED_STATUS_CHANGES = {
+        Status.DRAFT: {Status.NEGOTIATION},
+        Status.NEGOTIATION: {Status.ACTIVE},
+        Status.ACTIVE: {Status.EXPIRED, Status.TERMINATED, Status.SUPERSEDED},
+        Status.EXPIRED: set(),
+        Status.TERMINATED: set(),
+        Status.SUPERSEDED: set(),
+    }
+
+    class Renewal(models.TextChoices):
+        NONE = "none", _("No renewal")
+        AUTOMATIC = "automatic", _("Automatic")
+        NOTICE = "notice", _("By notice")
+
+    reference = models.CharField(
+        _("reference"),
+        max_length=40,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^CANTO-AGR-\d{4}-\d{3}$",
+                _("Use the form CANTO-AGR-YYYY-NNN, for example CANTO-AGR-2015-001."),
+            )
+        ],
+    )
+    title = models.CharField(_("title"), max_length=255)
+    partners = models.ManyToManyField(
+        Partner, related_name="agreements", verbose_name=_("partners")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_at = models.CharField(_("signed at"), max_length=120, blank=True)
+    effective_from = models.DateField(_("effective from"), null=True, blank=True)
+    expires_on = models.DateField(
+        _("expires on"), null=True, blank=True, help_text=_("Leave blank when open-ended.")
+    )
+    renewal = models.CharField(
+        _("renewal"), max_length=20, choices=Renewal.choices, default=Renewal.NONE
+    )
+    notice_period_days = models.PositiveIntegerField(
+        _("notice period (days)"), null=True, blank=True
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.BOARD,
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreements_responsible_for",
+        verbose_name=_("responsible staff member"),
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    next_review_on = models.DateField(_("next review on"), null=True, blank=True)
+    superseded_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supersedes",
+        verbose_name=_("superseded by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed_on", "reference"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_on__isnull=True)
+                | Q(effective_from__isnull=True)
+                | Q(expires_on__gt=models.F("effective_from")),
+                name="agreement_expires_after_effective",
+                violation_error_message=_("The expiry date must be after the effective date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(renewal="notice") | Q(notice_period_days__isnull=False),
+                name="agreement_notice_renewal_has_period",
+                violation_error_message=_("Renewal by notice needs a notice period."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "expires_on"]),
+            models.Index(fields=["next_review_on"]),
+        ]
+
+    def __str__(self):
+        return f"{self.reference} {self.title}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Remembered so a status change is judged as a move from the stored status.
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    def clean(self):
+        super().clean()
+        if message := self.status_move_error():
+            raise ValidationError({"status": message})
+
+    def save(self, *args, **kwargs):
+        if message := self.status_move_error():
+            raise ValidationError({"status": message})
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+    def get_absolute_url(self):
+        return reverse("agreements:detail", args=[self.reference])
+
+    def status_move_error(self):
+        """Why the pending status change is not allowed, or None when it is."""
+        previous = getattr(self, "_loaded_status", None)
+        if not previous or previous == self.status:
+            return None
+        if self.status in self.ALLOWED_STATUS_CHANGES.get(previous, set()):
+            return None
+        return _("An agreement cannot move from %(old)s to %(new)s.") % {
+            "old": Agreement.Status(previous).label,
+            "new": Agreement.Status(self.status).label,
+        }
+
+
+class Signatory(models.Model):
+    class Side(models.TextChoices):
+        CANTO = "canto", _("CANTO")
+        PARTNER = "partner", _("Partner")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="signatories", verbose_name=_("agreement")
+    )
+    name = models.CharField(_("name or title"), max_length=200)
+    position = models.CharField(_("position"), max_length=200, blank=True)
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices)
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signatories",
+        verbose_name=_("partner"),
+    )
+
+    class Meta:
+        ordering = ["side", "name"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(side="canto", partner__isnull=True)
+                | Q(side="partner", partner__isnull=False),
+                name="signatory_partner_side_names_partner",
+                violation_error_message=_(
+                    "A partner's signatory names the partner; CANTO's does not."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Commitment(models.Model):
+    class OwedBy(models.TextChoices):
+        CANTO = "canto", _("CANTO")
+        PARTNER = "partner", _("Partner")
+        BOTH = "both", _("Both")
+
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        MET = "met", _("Met")
+        AT_RISK = "at_risk", _("At risk")
+        LAPSED = "lapsed", _("Lapsed")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("agreement")
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("text"))
+    owed_by = models.CharField(_("owed by"), max_length=10, choices=OwedBy.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    evidence = models.TextField(_("evidence note"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["agreement", "number"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"],
+                name="commitment_number_unique_per_agreement",
+                violation_error_message=_(
+                    "This agreement already has a commitment with this number."
+                ),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.text[:60]}"
+
+    @property
+    def is_past_due(self):
+        return (
+            self.due_on is not None
+            and self.due_on < timezone.localdate()
+            and self.status not in {self.Status.MET, self.Status.LAPSED}
+        )
+
+
+def document_path(instance, filename):
+    return f"agreements/{instance.agreement.reference}/{filename}"
+
+
+class AgreementDocument(models.Model):
+    class Kind(models.TextChoices):
+        SIGNED_COPY = "signed_copy", _("Signed copy")
+        ANNEX = "annex", _("Annex")
+        AMENDMENT = "amendment", _("Amendment")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="documents", verbose_name=_("agreement")
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(
+        _("file (PDF)"), storage=private_storage, upload_to=document_path, validators=[validate_pdf]
+    )
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.BOARD,
+        help_text=_("Nobody sees a document the agreement itself hides from them."),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+
+    class Meta:
+        ordering = ["agreement", "kind", "title"]
+        verbose_name = _("agreement document")
+        verbose_name_plural = _("agreement documents")
+
+    def __str__(self):
+        return self.title
+
+
+class Activity(models.Model):
+    """A joint programme or event held under an agreement."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("Workshop")
+        PROGRAMME = "programme", _("Programme")
+        EVENT = "event", _("Event")
+        MEETING = "meeting", _("Meeting")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="activities", verbose_name=_("agreement")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=models.F("starts_on")),
+                name="activity_ends_after_start",
+                violation_error_message=_("An activity cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+class Review(models.Model):
+    """A board member's review of an agreement."""
+
+    class Outcome(models.TextChoices):
+        NOTED = "noted", _("Noted")
+        RENEW = "renew", _("Renew")
+        RENEGOTIATE = "renegotiate", _("Renegotiate")
+        TERMINATE = "terminate", _("Terminate")
+        ESCALATE = "escalate", _("Escalate")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="reviews", verbose_name=_("agreement")
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="agreement_reviews",
+        verbose_name=_("reviewer"),
+    )
+    reviewed_on = models.DateField(_("reviewed on"), default=timezone.localdate)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    comments = models.TextField(_("comments"), blank=True)
+    next_review_on = models.DateField(_("next review on"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_on", "-created_at"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        get_latest_by = ["reviewed_on", "created_at"]
+
+    def __str__(self):
+        return f"{self.agreement.reference} {self.reviewed_on}: {self.get_outcome_display()}"

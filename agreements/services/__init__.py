@@ -1,0 +1,46 @@
+"""The agreements app's business rules, one module per sub-domain, re-exported here."""
+
+from agreements.services.briefings import (
+    BRIEFING_MOVES,
+    available_moves,
+    briefing_content_errors,
+    briefing_recipients,
+    move_label,
+    publish,
+    record_partner_approval,
+    request_changes,
+    submit,
+    withdraw,
+)
+from agreements.services.exchanges import exchanges_visible_to
+from agreements.services.register import (
+    Clearance,
+    agreement_history,
+    confidentialities_visible_to,
+    documents_visible_to,
+    record_review,
+)
+from agreements.services.seats import appoint, representative_seats, seat_timeline, timeline_seats
+
+__all__ = [
+    "BRIEFING_MOVES",
+    "Clearance",
+    "agreement_history",
+    "appoint",
+    "available_moves",
+    "briefing_content_errors",
+    "briefing_recipients",
+    "confidentialities_visible_to",
+    "documents_visible_to",
+    "exchanges_visible_to",
+    "move_label",
+    "publish",
+    "record_partner_approval",
+    "record_review",
+    "representative_seats",
+    "request_changes",
+    "seat_timeline",
+    "submit",
+    "timeline_seats",
+    "withdraw",
+]

@@ -1,0 +1,73 @@
+"""Published briefings: the list and one briefing."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from agreements.forms import BriefingFilterForm
+from agreements.markdown import render_markdown
+from agreements.models import Briefing
+from agreements.services import Clearance
+from agreements.views.common import CachedListView, hidden
+from canto_portal.fragments import cached
+from members.roles import roles_for
+
+BRIEFINGS_PARAMETERS = ("topic", "page")
+
+
+class BriefingListView(CachedListView):
+    """Published briefings: public ones for anyone, members-only ones too for member
+    operators, the Board and the Secretariat. Filtered by topic, newest first."""
+
+    template_name = "agreements/briefing_list.html"
+    listing_template_name = "agreements/includes/briefing_listing.html"
+    parameters = BRIEFINGS_PARAMETERS
+    paginate_by = 10
+    context_object_name = "briefings"
+
+    def filter(self, clearance, filters):
+        form = BriefingFilterForm(filters)
+        briefings = (
+            form.filter(Briefing.objects.visible_to(clearance))
+            .select_related("channel")
+            .prefetch_related("topics")
+            # The primary key breaks ties, so pages never share or skip a briefing.
+            .order_by("-published_at", "-pk")
+        )
+        return form, briefings
+
+
+@require_GET
+def briefing_detail(request, slug):
+    roles = roles_for(request)
+    clearance, is_secretariat = Clearance.of(roles), roles.is_secretariat
+    try:
+        page = cached(
+            "briefing-page",
+            lambda: briefing_page(slug, clearance, is_secretariat),
+            vary_on=(slug, clearance, is_secretariat),
+        )
+    except Http404:
+        return hidden(request, _("No such briefing."))
+    return render(request, "agreements/briefing_detail.html", page)
+
+
+def briefing_page(slug, clearance, is_secretariat):
+    """One briefing's title and rendered article, for the cache; 404 (and nothing cached)
+    when the viewer may not read it. The Secretariat also sees unpublished ones, marked as a
+    preview."""
+    briefings = Briefing.objects.all() if is_secretariat else Briefing.objects.visible_to(clearance)
+    briefing = get_object_or_404(
+        briefings.select_related("channel").prefetch_related("topics"), slug=slug
+    )
+    context = {
+        "briefing": briefing,
+        "body_html": render_markdown(briefing.body),
+        "is_preview": briefing.status != Briefing.Status.PUBLISHED,
+    }
+    return {
+        "title": briefing.title,
+        "article": render_to_string("agreements/includes/briefing_article.html", context),
+    }

@@ -1,0 +1,89 @@
+"""What the agreements pages share: cached filtered lists, hidden objects, private files."""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import InvalidPage, Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from agreements.services import (
+    Clearance,
+)
+from canto_portal.fragments import fragment, known_parameters
+from members.roles import roles_for
+
+
+def page_or_404(rows, number, per_page):
+    """One page of `rows`, numbered as ListView numbers them ("last" included); a page that
+    does not exist answers 404, so it is never cached."""
+    paginator = Paginator(rows, per_page)
+    try:
+        return paginator.page(paginator.num_pages if number == "last" else number or 1)
+    except InvalidPage as error:
+        raise Http404(_("No such page.")) from error
+
+
+class CachedListView(View):
+    """A list of what the viewer's clearance admits, filtered by a form and paged by the
+    known query parameters, with page links that keep the filters. Its filters, page and
+    links are one fragment, shared by every viewer with the same clearance and parameters.
+
+    Subclasses name their templates and `parameters`, and say in `filter(clearance,
+    filters)` which form and rows the filters give."""
+
+    template_name = None
+    listing_template_name = None
+    parameters = ()
+    paginate_by = None
+    context_object_name = None
+
+    def get(self, request):
+        clearance = Clearance.of(roles_for(request))
+        params = known_parameters(request, self.parameters)
+        listing = fragment(
+            # Named after its template: one fragment per template.
+            self.listing_template_name,
+            self.listing_template_name,
+            lambda: self.listing(clearance, params),
+            vary_on=(clearance, *sorted(params.items())),
+        )
+        return render(request, self.template_name, {"listing": listing})
+
+    def listing(self, clearance, params):
+        filters = {name: value for name, value in params.items() if name != "page"}
+        form, rows = self.filter(clearance, filters)
+        page = page_or_404(rows, params.get("page"), self.paginate_by)
+        return {
+            "filter_form": form,
+            "page_obj": page,
+            self.context_object_name: page.object_list,
+            "query": urlencode(filters),
+            "may_see_register": clearance.may_see_register,
+        }
+
+
+def hidden(request, message=None):
+    """What a viewer gets for something they may not see, or that does not exist: the same
+    answer for both, so nothing leaks. Anonymous visitors are sent to log in (a board member
+    following an alert email is usually not logged in yet)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404(message or _("No such agreement."))
+
+
+def private_pdf_response(field_file, filename):
+    """A PDF from private storage as a download, for views that have checked permission."""
+    try:
+        file = field_file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404(_("The file is missing from storage.")) from error
+    response = FileResponse(
+        file, as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+    # Browsers must not guess another type from the content, nor shared caches keep a copy.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

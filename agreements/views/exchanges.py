@@ -1,0 +1,39 @@
+"""Information exchanged with partners, and its attachments."""
+
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from django.views.generic import ListView
+
+from agreements.services import (
+    exchanges_visible_to,
+)
+from agreements.views.common import hidden, private_pdf_response
+from members.roles import roles_for
+
+
+class ExchangeListView(ListView):
+    """Information exchanged with partners, by the same rules as agreement documents."""
+
+    template_name = "agreements/exchange_list.html"
+    context_object_name = "exchanges"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return (
+            exchanges_visible_to(roles_for(self.request))
+            .select_related("partner", "agreement")
+            .order_by("-exchanged_on", "title", "pk")
+        )
+
+
+@require_GET
+def exchange_attachment(request, pk):
+    """An exchange's PDF, only when the exchange (and its agreement) admit the viewer."""
+    exchange = exchanges_visible_to(roles_for(request)).filter(pk=pk).exclude(attachment="").first()
+    if exchange is None:
+        return hidden(request, _("No such attachment."))
+    return private_pdf_response(
+        exchange.attachment,
+        f"{exchange.exchanged_on:%Y-%m-%d}-{slugify(exchange.title) or 'exchange'}.pdf",
+    )

@@ -1,0 +1,162 @@
+"""The agreement register: the list, one agreement, its documents, reviews and exports."""
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agreements.forms import RegisterFilterForm, ReviewForm
+from agreements.models import Agreement
+from agreements.resources import register_export_response
+from agreements.services import (
+    Clearance,
+    agreement_history,
+    documents_visible_to,
+    record_review,
+)
+from agreements.views.common import CachedListView, hidden, private_pdf_response
+from canto_portal.fragments import fragment
+from members.roles import roles_for
+
+# What the register's listing varies on besides the viewer's clearance; any other parameter
+# changes nothing.
+REGISTER_PARAMETERS = (
+    "q",
+    "status",
+    "partner",
+    "kind",
+    "expiring",
+    "review_overdue",
+    "sort",
+    "page",
+)
+
+
+def board_and_secretariat_only(request):
+    """None when the viewer may use the Board's register tools, else the refusal."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not roles_for(request).may_see_register:
+        raise PermissionDenied
+    return None
+
+
+def filtered_register(roles, filters):
+    """The filter form and the agreements `roles` (or a Clearance) may see, filtered and
+    sorted by `filters`."""
+    visible = Agreement.objects.visible_to(roles)
+    form = RegisterFilterForm(filters, roles=roles, agreements=visible)
+    agreements = form.filter(visible).select_related("responsible").prefetch_related("partners")
+    return form, agreements
+
+
+class RegisterView(CachedListView):
+    """The register: everything for the Board and the Secretariat, public and members-only
+    agreements for member operators, public agreements for anyone."""
+
+    template_name = "agreements/register.html"
+    listing_template_name = "agreements/includes/register_listing.html"
+    parameters = REGISTER_PARAMETERS
+    paginate_by = 25
+    context_object_name = "agreements"
+
+    def filter(self, clearance, filters):
+        return filtered_register(clearance, filters)
+
+
+@require_GET
+def register_print(request):
+    """The filtered register on one printable page, for board packs."""
+    if refusal := board_and_secretariat_only(request):
+        return refusal
+    form, agreements = filtered_register(roles_for(request), request.GET)
+    return render(
+        request, "agreements/register_print.html", {"filter_form": form, "agreements": agreements}
+    )
+
+
+@require_GET
+def register_export(request, format_name):
+    """The filtered register as CSV or XLSX (agreements/resources.py writes the file)."""
+    if refusal := board_and_secretariat_only(request):
+        return refusal
+    _form, agreements = filtered_register(roles_for(request), request.GET)
+    # The export names each agreement's successor.
+    agreements = agreements.select_related("superseded_by")
+    return register_export_response(request, agreements, format_name)
+
+
+@require_GET
+def agreement_detail(request, reference):
+    roles = roles_for(request)
+    clearance, may_review = Clearance.of(roles), roles.is_board_member
+    try:
+        details = fragment(
+            "agreement-page",
+            "agreements/includes/agreement.html",
+            lambda: agreement_page(reference, clearance, may_review),
+            vary_on=(reference, clearance, may_review),
+        )
+    except Http404:
+        return hidden(request)
+    return render(
+        request, "agreements/agreement_detail.html", {"reference": reference, "details": details}
+    )
+
+
+def agreement_page(reference, clearance, may_review):
+    """The agreement page's content, for the cached fragment; 404 (and nothing cached) when
+    the clearance does not admit the agreement."""
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(clearance)
+        .select_related("responsible", "superseded_by")
+        .prefetch_related("partners", "signatories", "commitments", "activities"),
+        reference=reference,
+    )
+    context = {
+        "agreement": agreement,
+        "documents": documents_visible_to(clearance).filter(agreement=agreement),
+        "may_see_register": clearance.may_see_register,
+        "may_review": may_review,
+    }
+    if clearance.may_see_register:
+        reviews = list(agreement.reviews.select_related("reviewer"))
+        context["reviews"] = reviews
+        context["last_review"] = reviews[0] if reviews else None
+        context["history"] = agreement_history(agreement)
+    return context
+
+
+@require_http_methods(["GET", "POST"])
+def review_create(request, reference):
+    """Board members review agreements; nobody else may, not even the Secretariat, which
+    edits agreements in the admin instead."""
+    if not roles_for(request).is_board_member:
+        raise PermissionDenied
+    agreement = get_object_or_404(Agreement, reference=reference)
+    form = ReviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        record_review(agreement, request.user, **form.cleaned_data)
+        messages.success(request, _("Your review of %(ref)s is recorded.") % {"ref": reference})
+        return redirect(agreement)
+    return render(request, "agreements/review_form.html", {"agreement": agreement, "form": form})
+
+
+@require_GET
+def document_download(request, reference, pk):
+    """A document, only when both its agreement and the document itself admit the viewer."""
+    document = (
+        documents_visible_to(roles_for(request))
+        .select_related("agreement")
+        .filter(agreement__reference=reference, pk=pk)
+        .first()
+    )
+    if document is None:
+        return hidden(request)
+    return private_pdf_response(
+        document.file, f"{reference}-{slugify(document.title) or 'document'}.pdf"
+    )
