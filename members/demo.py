@@ -213,6 +213,19 @@ DEMO_TOTP_SECRETS = {
 }
 
 
+def keep(model, *, lookup, values):
+    """Like `update_or_create`, but a row that already holds these values is not saved again:
+    every save of a model with history adds a history row, and a second run of the seed
+    should leave no trace."""
+    row, created = model.objects.get_or_create(**lookup, defaults=values)
+    changed = {name: value for name, value in values.items() if getattr(row, name) != value}
+    if not created and changed:
+        for name, value in changed.items():
+            setattr(row, name, value)
+        row.save()
+    return row
+
+
 def member_names(rng):
     names = [f"{stem} {kind}" for stem in NAME_STEMS for kind in NAME_KINDS]
     rng.shuffle(names)
@@ -231,6 +244,7 @@ def seed(rng=None, today=None):
     rng = rng or random.Random(1985)
     today = today or timezone.localdate()
     categories = {c.name: c for c in MembershipCategory.objects.all()}
+    with_login = set(Contact.objects.filter(user__isnull=False).values_list("member__slug", "role"))
     members = []
     names = member_names(rng)
     for index, ((country, city), name) in enumerate(zip(member_countries(rng), names, strict=True)):
@@ -247,9 +261,10 @@ def seed(rng=None, today=None):
         elif index >= MEMBER_COUNT - LAPSED:
             status = Member.Status.LAPSED
         slug = slugify(f"{name}-{country}")
-        member, _ = Member.objects.update_or_create(
-            slug=slug,
-            defaults={
+        member = keep(
+            Member,
+            lookup={"slug": slug},
+            values={
                 "name": name,
                 "category": category,
                 "country": country,
@@ -266,13 +281,13 @@ def seed(rng=None, today=None):
             },
         )
         members.append(member)
-        seed_contacts(member, rng)
+        seed_contacts(member, rng, with_login)
         seed_dues(member, rng, today)
     seed_board(members, rng, today)
     return members
 
 
-def seed_contacts(member, rng):
+def seed_contacts(member, rng, with_login):
     roles = [
         Contact.Role.PRIMARY,
         Contact.Role.BILLING,
@@ -283,17 +298,17 @@ def seed_contacts(member, rng):
     domain = f"{slugify(member.name)}.example"
     for position, role in enumerate(roles[: rng.randint(2, 5)]):
         first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
-        Contact.objects.update_or_create(
-            member=member,
-            role=role,
-            defaults={
-                "name": f"{first} {last}",
-                "email": f"{role}.{slugify(first)}@{domain}",
-                "job_title": rng.choice(JOB_TITLES[role]),
-                "phone": f"+1 868 555 {rng.randint(1000, 9999)}",
-                "is_member_admin": position == 0,
-            },
-        )
+        values = {
+            "name": f"{first} {last}",
+            "email": f"{role}.{slugify(first)}@{domain}",
+            "job_title": rng.choice(JOB_TITLES[role]),
+            "phone": f"+1 868 555 {rng.randint(1000, 9999)}",
+            "is_member_admin": position == 0,
+        }
+        if (member.slug, role) in with_login:
+            # The demo login gave this contact its address and flag: seed_demo_logins owns them.
+            del values["email"], values["is_member_admin"]
+        keep(Contact, lookup={"member": member, "role": role}, values=values)
 
 
 def seed_dues(member, rng, today):
@@ -311,10 +326,10 @@ def seed_dues(member, rng, today):
         paid_on = None
         if status == Dues.Status.PAID:
             paid_on = datetime.date(year, rng.randint(1, 6), rng.randint(1, 28))
-        Dues.objects.update_or_create(
-            member=member,
-            year=year,
-            defaults={
+        keep(
+            Dues,
+            lookup={"member": member, "year": year},
+            values={
                 "amount": member.category.annual_dues * Decimal(1),
                 "currency": "USD",
                 "status": status,
@@ -345,10 +360,10 @@ def seed_board(members, rng, today):
                 else (BoardTerm.Role.DIRECTOR)
             )
             contact = member.contacts.get(role=Contact.Role.PRIMARY)
-            BoardTerm.objects.update_or_create(
-                contact=contact,
-                starts_on=starts_on,
-                defaults={"role": role, "ends_on": ends_on},
+            keep(
+                BoardTerm,
+                lookup={"contact": contact, "starts_on": starts_on},
+                values={"role": role, "ends_on": ends_on},
             )
 
 
@@ -361,8 +376,8 @@ def seed_demo_logins():
     demo_authenticator(secretariat, DEMO_TOTP_SECRETS["secretariat"])
 
     chair = BoardTerm.objects.current().filter(role=BoardTerm.Role.CHAIR).first()
-    link_contact(chair.contact, DEMO_LOGINS["board"])
-    demo_authenticator(chair.contact.user, DEMO_TOTP_SECRETS["board"])
+    board = link_contact(chair.contact, DEMO_LOGINS["board"])
+    demo_authenticator(board.user, DEMO_TOTP_SECRETS["board"])
 
     operator_member = Member.objects.active().filter(founding_member=True).order_by("name").first()
     operator = (
@@ -373,8 +388,7 @@ def seed_demo_logins():
     )
     # The demo shows what a member admin manages (the README says so): the profile, contacts
     # and invitations, whoever held the flag in the generated data.
-    operator.is_member_admin = True
-    link_contact(operator, DEMO_LOGINS["operator"])
+    link_contact(operator, DEMO_LOGINS["operator"], is_member_admin=True)
 
 
 def demo_user(email, name, is_staff=False):
@@ -387,8 +401,10 @@ def demo_user(email, name, is_staff=False):
     if created:
         user.set_password(settings.DEMO_PASSWORD)
         user.save()
-    EmailAddress.objects.update_or_create(
-        user=user, email=email, defaults={"verified": True, "primary": True}
+    keep(
+        EmailAddress,
+        lookup={"user": user, "email": email},
+        values={"verified": True, "primary": True},
     )
     return user
 
@@ -404,7 +420,9 @@ def current_demo_code(role):
     return format_hotp_value(hotp_value(DEMO_TOTP_SECRETS[role], counter))
 
 
-def link_contact(contact, email):
-    contact.email = email
-    contact.user = demo_user(email, contact.name)
-    contact.save()
+def link_contact(contact, email, **values):
+    return keep(
+        Contact,
+        lookup={"pk": contact.pk},
+        values={"email": email, "user": demo_user(email, contact.name), **values},
+    )

@@ -1,8 +1,11 @@
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from members.demo import DEMO_LOGINS, current_demo_code
 from members.models import BoardTerm, Contact, Dues, Member
@@ -63,6 +66,34 @@ def test_seed_demo_is_idempotent(seeded):
     call_command("seed_demo", verbosity=0)
 
     assert register_counts() == before
+
+
+def history_rows():
+    return {
+        model.__name__: model.history.count()
+        for model in apps.get_models()
+        if hasattr(model, "history")
+    }
+
+
+def test_seeding_again_writes_no_history_when_nothing_changed(seeded):
+    before = history_rows()
+
+    call_command("seed_demo", verbosity=0)
+
+    assert history_rows() == before
+
+
+def test_seeding_again_writes_nothing_when_nothing_changed(seeded):
+    with CaptureQueriesContext(connection) as queries:
+        call_command("seed_demo", verbosity=0)
+
+    writes = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].lstrip().split()[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+    ]
+    assert writes == []
 
 
 def test_seed_demo_creates_the_demo_logins_while_debug_is_on(seeded):
