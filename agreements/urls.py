@@ -2,6 +2,7 @@ from django.urls import path
 
 from agreements.feeds import LatestBriefingsFeed
 from agreements.views import briefings, exchanges, register, seats
+from members.access import ANYONE, requires
 
 app_name = "agreements"
 
@@ -18,7 +19,7 @@ urlpatterns = [
     ),
     path("representatives/", seats.representatives, name="representatives"),
     path("briefings/", briefings.BriefingListView.as_view(), name="briefings"),
-    path("briefings/feed/", LatestBriefingsFeed(), name="briefing_feed"),
+    path("briefings/feed/", requires(ANYONE)(LatestBriefingsFeed()), name="briefing_feed"),
     path("briefings/<slug:slug>/", briefings.briefing_detail, name="briefing"),
     path("exchanges/", exchanges.ExchangeListView.as_view(), name="exchanges"),
     path(

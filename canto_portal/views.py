@@ -8,6 +8,7 @@ from django.views.generic import TemplateView
 
 from agreements.models import Briefing
 from canto_portal.fragments import fragment
+from members.access import ANYONE, RequiresAccess, requires
 from members.models import Member
 
 HEALTH_CHECK_KEY = "portal:health-check"
@@ -15,6 +16,7 @@ HEALTH_CHECK_KEY = "portal:health-check"
 
 @never_cache
 @require_GET
+@requires(ANYONE)
 def healthz(request):
     """For load balancers and monitors: 200 when the database and the shared cache answer
     (every logged-in page needs both), 503 when either does not."""
@@ -31,14 +33,16 @@ def healthz(request):
     return HttpResponse("ok\n", content_type="text/plain")
 
 
+@requires(ANYONE)
 def baseline(request):
     """The benchmark's yardstick: the full middleware stack and nothing else."""
     return HttpResponse("baseline\n", content_type="text/plain")
 
 
-class HomeView(TemplateView):
+class HomeView(RequiresAccess, TemplateView):
     """Public: says what CANTO is. Of the register, only the counts are public."""
 
+    access_rule = ANYONE
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):

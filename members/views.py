@@ -4,13 +4,11 @@ Every view checks access itself (never only by hiding links): anonymous visitors
 log in, a login without the role gets the 403 "no access" page, and another organisation's
 private objects answer 404 because they are looked up within the viewer's own organisation."""
 
-from functools import wraps
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import Paginator
-from django.db.models.deletion import ProtectedError
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
@@ -18,9 +16,17 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from agreements.services import representative_seats
-from canto_portal.fragments import cached, fragment, known_parameters, seconds_until
+from canto_portal.fragments import (
+    NotKept,
+    bounded,
+    cached,
+    fragment,
+    known_parameters,
+    seconds_until,
+)
 from members import services
+from members.apps import MEMBERS
+from members.access import ANYONE, DIRECTORY_USER, MEMBER_ADMIN, PORTAL_USER, requires
 from members.forms import AcceptInvitationForm, ContactForm, DirectoryFilterForm, MemberProfileForm
 from members.models import Member
 from members.roles import roles_for
@@ -39,34 +45,8 @@ INVALID_INVITATION_STATUS = {
 }
 
 
-def no_access(request):
-    return TemplateResponse(request, "members/no_access.html", status=403)
-
-
-def role_required(test):
-    """Anonymous → login page; logged in without the role → 403; else the view."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not test(roles_for(request)):
-                return no_access(request)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
-
-
-portal_user = role_required(lambda roles: roles.may_use_portal)
-member_admin = role_required(lambda roles: roles.is_member_admin)
-directory_user = role_required(lambda roles: roles.may_use_directory)
-
-
 @require_GET
-@portal_user
+@requires(PORTAL_USER)
 def portal(request):
     roles = roles_for(request)
     member = roles.member
@@ -77,64 +57,75 @@ def portal(request):
         "organisation": fragment(
             "dashboard-organisation",
             "members/includes/dashboard_organisation.html",
-            lambda: dashboard_organisation(member.pk, roles.is_member_admin),
-            vary_on=(member.pk, roles.is_member_admin),
+            dashboard_organisation,
+            key=Organisation(member.pk, roles.is_member_admin),
+            shows=[MEMBERS],
         ),
         "contacts": dashboard_contacts(member, roles),
-        "representatives": current_representatives(),
     }
     return TemplateResponse(request, "members/portal.html", context)
 
 
-def current_representatives():
-    """Who holds each council seat today: the same for every member."""
-    return fragment(
-        "current-representatives",
-        "agreements/includes/current_representatives.html",
-        lambda: {"seats": representative_seats()},
-    )
+@dataclass(frozen=True)
+class Organisation:
+    """What the dashboard's organisation part depends on."""
+
+    member: int
+    may_manage: bool
+
+
+@dataclass(frozen=True)
+class ContactList:
+    """What the dashboard's contact list depends on. A member admin's list differs from their
+    colleagues' (actions, and no Remove on their own row), so it names their contact."""
+
+    member: int
+    managed_by: int | None
 
 
 def dashboard_contacts(member, roles):
-    """The member's contacts with their login state. A member admin's list differs from
-    their colleagues' (actions, and no Remove on their own row), so it is keyed by them."""
-    may_manage = roles.is_member_admin
-    viewer = roles.contact.pk if may_manage else None
-
-    def render():
-        contacts = list(member.contacts.for_dashboard())
-        context = {"contacts": contacts, "may_manage": may_manage, "viewer": viewer}
-        expiries = [i.expires_at for c in contacts for i in c.pending_invitations]
-        return {
-            "html": render_to_string("members/includes/dashboard_contacts.html", context),
-            # "Invited" turns into "No login" when the first pending invitation expires.
-            "until": min(expiries, default=None),
-        }
-
+    managed_by = roles.contact.pk if roles.is_member_admin else None
     table = cached(
         "dashboard-contacts",
-        render,
-        vary_on=(member.pk, may_manage, viewer),
+        contact_list,
+        key=ContactList(member.pk, managed_by),
+        shows=[MEMBERS],
         timeout=lambda table: seconds_until(table["until"]),
     )
     return mark_safe(table["html"])
 
 
-def dashboard_organisation(member_pk, may_manage):
+def contact_list(key: ContactList) -> dict:
+    """The member's contacts with their login state, and until when that state holds."""
+    contacts = list(Member(pk=key.member).contacts.for_dashboard())
+    context = {
+        "contacts": contacts,
+        "may_manage": key.managed_by is not None,
+        "viewer": key.managed_by,
+    }
+    expiries = [i.expires_at for c in contacts for i in c.pending_invitations]
+    return {
+        "html": render_to_string("members/includes/dashboard_contacts.html", context),
+        # "Invited" turns into "No login" when the first pending invitation expires.
+        "until": min(expiries, default=None),
+    }
+
+
+def dashboard_organisation(key: Organisation) -> dict:
     """The organisation, its standing, benefits and dues, for the cached fragment."""
-    member = Member.objects.with_standing().select_related("category").get(pk=member_pk)
+    member = Member.objects.with_standing().select_related("category").get(pk=key.member)
     is_active = member.status == Member.Status.ACTIVE
     return {
         "member": member,
         # A suspended or lapsed member keeps its dashboard, without the benefits it lost.
         "benefits": member.category.benefits.all() if is_active else None,
         "dues": member.dues.order_by("-year"),
-        "may_manage": may_manage,
+        "may_manage": key.may_manage,
     }
 
 
 @require_http_methods(["GET", "POST"])
-@member_admin
+@requires(MEMBER_ADMIN)
 def profile_edit(request):
     member = roles_for(request).member
     form = MemberProfileForm(request.POST or None, instance=member)
@@ -151,21 +142,28 @@ def own_contact(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@member_admin
+@requires(MEMBER_ADMIN)
 def contact_edit(request, pk=None):
     member = roles_for(request).member
     contact = own_contact(request, pk) if pk else None
-    form = ContactForm(request.POST or None, instance=contact, member=member)
+    locked = contact and services.email_change_refusal(contact=contact, by=request.user)
+    form = ContactForm(
+        request.POST or None, instance=contact, member=member, email_locked_because=locked
+    )
     if request.method == "POST" and form.is_valid():
-        saved = form.save()
-        messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
-        return redirect("members:portal")
+        try:
+            saved = services.save_contact(contact=form.save(commit=False), by=request.user)
+        except services.ContactChangeRefused as error:
+            form.add_error("email", str(error))
+        else:
+            messages.success(request, _("%(name)s is saved.") % {"name": saved.name})
+            return redirect("members:portal")
     context = {"form": form, "member": member, "contact": contact}
     return TemplateResponse(request, "members/contact_form.html", context)
 
 
 @require_http_methods(["GET", "POST"])
-@member_admin
+@requires(MEMBER_ADMIN)
 def contact_remove(request, pk):
     contact = own_contact(request, pk)
     if contact.user_id == request.user.pk:
@@ -173,14 +171,9 @@ def contact_remove(request, pk):
         return redirect("members:portal")
     if request.method == "POST":
         try:
-            services.remove_contact(contact)
-        except ProtectedError:
-            # Board terms keep their director: the Secretariat decides about those.
-            messages.error(
-                request,
-                _("%(name)s holds a board term; ask the Secretariat to remove them.")
-                % {"name": contact.name},
-            )
+            services.remove_contact(contact=contact, by=request.user)
+        except services.ContactChangeRefused as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, _("%(name)s is removed.") % {"name": contact.name})
         return redirect("members:portal")
@@ -188,7 +181,7 @@ def contact_remove(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@member_admin
+@requires(MEMBER_ADMIN)
 def contact_invite(request, pk):
     """Asks first, like removing: the dashboard's contact list then holds links only, and no
     form with the viewer's CSRF token, so that it can come from the cache."""
@@ -208,20 +201,28 @@ def contact_invite(request, pk):
 
 
 @require_GET
-@directory_user
+@requires(DIRECTORY_USER)
 def directory(request):
-    params = known_parameters(request, DIRECTORY_PARAMETERS)
     listing = fragment(
         "directory",
         "members/includes/directory_listing.html",
-        lambda: directory_listing(params),
-        vary_on=sorted(params.items()),
+        directory_listing,
+        key=DirectoryQuery(known_parameters(request, DIRECTORY_PARAMETERS)),
+        shows=[MEMBERS],
     )
     return TemplateResponse(request, "members/directory.html", {"listing": listing})
 
 
-def directory_listing(params):
+@dataclass(frozen=True)
+class DirectoryQuery:
+    """The directory's known parameters, as (name, value) pairs."""
+
+    params: tuple[tuple[str, str], ...]
+
+
+def directory_listing(query: DirectoryQuery) -> dict | NotKept:
     """The directory's filters and one page of members, for the cached fragment."""
+    params = dict(query.params)
     members = Member.objects.directory()
     filters = {name: value for name, value in params.items() if name != "page"}
     form = DirectoryFilterForm(
@@ -229,27 +230,35 @@ def directory_listing(params):
         country_codes=members.order_by().values_list("country", flat=True).distinct(),
     )
     page = Paginator(form.filter(members), DIRECTORY_PAGE_SIZE).get_page(params.get("page"))
-    return {"form": form, "page": page, "query": urlencode(filters)}
+    context = {"form": form, "page": page, "query": urlencode(filters)}
+    return context if bounded(form, params, page) else NotKept(context)
 
 
 @require_GET
-@directory_user
+@requires(DIRECTORY_USER)
 def member_detail(request, slug):
-    roles = roles_for(request)
-    # Whether the viewer may open the profile is part of the key: a profile cached for the
-    # Secretariat (who see suspended and lapsed members) is never served to anyone else.
     profile = cached(
         "member-profile",
-        lambda: member_profile(roles, slug),
-        vary_on=(slug, roles.is_secretariat),
+        member_profile,
+        key=ProfileView(slug, roles_for(request).is_secretariat),
+        shows=[MEMBERS],
     )
     return TemplateResponse(request, "members/member_detail.html", profile)
 
 
-def member_profile(roles, slug):
+@dataclass(frozen=True)
+class ProfileView:
+    """A profile, and whether the viewer is the Secretariat: a profile cached for them (who
+    see suspended and lapsed members) is never served to anyone else."""
+
+    slug: str
+    is_secretariat: bool
+
+
+def member_profile(view: ProfileView) -> dict:
     """The profile's title and rendered facts; 404 (and nothing cached) when not visible."""
-    member = get_object_or_404(Member.objects.profiles_visible_to(roles), slug=slug)
-    context = {"member": member, "show_status": roles.is_secretariat}
+    member = get_object_or_404(Member.objects.profiles_visible_to(view), slug=view.slug)
+    context = {"member": member, "show_status": view.is_secretariat}
     return {
         "name": member.name,
         "profile": render_to_string("members/includes/member_profile.html", context),
@@ -257,6 +266,7 @@ def member_profile(roles, slug):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(ANYONE)
 def invitation(request, token):
     """Anyone holding the link may open it; the token is the credential."""
     try:

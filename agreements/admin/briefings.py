@@ -8,12 +8,17 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from agreements import services as briefing_services
 from agreements.forms import BriefingAdminForm, MoveNoteForm, PartnerApprovalForm
 from agreements.models import (
     Briefing,
     BriefingDelivery,
     BriefingMove,
+)
+from agreements.services.briefings import (
+    WORKFLOW,
+    available_moves,
+    briefing_recipients,
+    make_move,
 )
 
 
@@ -52,21 +57,6 @@ BRIEFING_CONTENT_FIELDS = [
     "audience",
 ]
 BRIEFING_EDITABLE_STATUSES = {Briefing.Status.DRAFT, Briefing.Status.CHANGES_REQUESTED}
-
-BRIEFING_MOVE_BUTTONS = {
-    "submit": _("Submit to the partner"),
-    "approve": _("Record the partner's approval"),
-    "request_changes": _("Record changes requested"),
-    "publish": _("Publish"),
-    "withdraw": _("Withdraw"),
-}
-
-# Moves that need a note, and what the note should say.
-BRIEFING_MOVE_NOTES = {
-    "request_changes": _("Which changes the partner asked for."),
-    "withdraw": _("Why the briefing is withdrawn."),
-}
-
 
 # Set only by the workflow's moves, never typed in the form.
 WORKFLOW_FIELDS = [
@@ -133,8 +123,7 @@ class BriefingAdmin(admin.ModelAdmin):
         extra_context = extra_context or {}
         if briefing is not None and self.has_change_permission(request, briefing):
             extra_context["briefing_moves"] = [
-                (move, BRIEFING_MOVE_BUTTONS[move])
-                for move in briefing_services.available_moves(briefing)
+                (name, WORKFLOW[name].button) for name in available_moves(briefing)
             ]
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -152,24 +141,25 @@ class BriefingAdmin(admin.ModelAdmin):
         """One workflow move of one briefing: a form for what the move records, then the
         move itself through agreements.services, which refuses a move the status forbids."""
         briefing = self.get_object(request, object_id)
-        if briefing is None or move not in briefing_services.BRIEFING_MOVES:
+        if briefing is None or move not in WORKFLOW:
             raise Http404(_("No such briefing or move."))
-        if not self.has_change_permission(request, briefing):
+        workflow_move = WORKFLOW[move]
+        if not request.user.has_perm(workflow_move.permission):
             raise PermissionDenied
         # A move's form may be posted empty (a publish without a note), and is still bound.
         data = request.POST if request.method == "POST" else None
-        if move == "approve":
+        if workflow_move.records_partner_approval:
             form = PartnerApprovalForm(data)
         else:
             form = MoveNoteForm(
                 data,
-                note_required=move in BRIEFING_MOVE_NOTES,
-                note_help=BRIEFING_MOVE_NOTES.get(move, ""),
+                note_required=workflow_move.note_required(),
+                note_help=workflow_move.required_note,
             )
         change_url = reverse("admin:agreements_briefing_change", args=[briefing.pk])
         if request.method == "POST" and form.is_valid():
             try:
-                self.make_move(briefing, request.user, move, form.cleaned_data)
+                make_move(briefing=briefing, by=request.user, name=move, data=form.cleaned_data)
             except ValidationError as error:
                 for field, messages_ in error_fields(error).items():
                     form.add_error(field if field in form.fields else None, messages_)
@@ -177,60 +167,38 @@ class BriefingAdmin(admin.ModelAdmin):
                 self.message_user(
                     request,
                     _("“%(title)s” is %(move)s.")
-                    % {"title": briefing.title, "move": briefing_services.move_label(move)},
+                    % {"title": briefing.title, "move": workflow_move.label},
                 )
                 return HttpResponseRedirect(change_url)
         context = {
             **self.admin_site.each_context(request),
             "title": _("%(title)s: %(move)s")
-            % {"title": briefing.title, "move": briefing_services.move_label(move)},
+            % {"title": briefing.title, "move": workflow_move.label},
             "opts": self.opts,
             "original": briefing,
             "form": form,
             "move": move,
-            "button": BRIEFING_MOVE_BUTTONS[move],
+            "button": workflow_move.button,
             "change_url": change_url,
             "recipient_count": (
-                briefing_services.briefing_recipients().count()
+                briefing_recipients().count()
                 if move == "publish" and briefing.audience == "members"
                 else None
             ),
         }
         return TemplateResponse(request, "admin/agreements/briefing/move.html", context)
 
-    @staticmethod
-    def make_move(briefing, user, move, data):
-        note = data.get("note", "")
-        match move:
-            case "submit":
-                briefing_services.submit(briefing, user, note)
-            case "approve":
-                briefing_services.record_partner_approval(
-                    briefing,
-                    user,
-                    approved_by=data["approved_by"],
-                    approved_on=data["approved_on"],
-                    reference=data.get("reference", ""),
-                    note=note,
-                )
-            case "request_changes":
-                briefing_services.request_changes(briefing, user, note)
-            case "publish":
-                briefing_services.publish(briefing, user, note)
-            case "withdraw":
-                briefing_services.withdraw(briefing, user, note)
-
     def apply_to_selected(self, request, queryset, move):
         for briefing in queryset:
             try:
-                self.make_move(briefing, request.user, move, {})
+                make_move(briefing=briefing, by=request.user, name=move, data={})
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), level="error")
             else:
                 self.message_user(
                     request,
                     _("“%(title)s” is %(move)s.")
-                    % {"title": briefing.title, "move": briefing_services.move_label(move)},
+                    % {"title": briefing.title, "move": WORKFLOW[move].label},
                 )
 
     @admin.action(description=_("Submit the selected briefings to their partner"))

@@ -1,11 +1,11 @@
 """The agreements app's business rules, one module per sub-domain, re-exported here."""
 
 from agreements.services.briefings import (
-    BRIEFING_MOVES,
+    WORKFLOW,
     available_moves,
     briefing_content_errors,
     briefing_recipients,
-    move_label,
+    make_move,
     publish,
     record_partner_approval,
     request_changes,
@@ -23,8 +23,8 @@ from agreements.services.register import (
 from agreements.services.seats import appoint, representative_seats, seat_timeline, timeline_seats
 
 __all__ = [
-    "BRIEFING_MOVES",
     "Clearance",
+    "WORKFLOW",
     "agreement_history",
     "appoint",
     "available_moves",
@@ -33,7 +33,7 @@ __all__ = [
     "confidentialities_visible_to",
     "documents_visible_to",
     "exchanges_visible_to",
-    "move_label",
+    "make_move",
     "publish",
     "record_partner_approval",
     "record_review",

@@ -1,11 +1,13 @@
 """Rules of briefings: their content and their workflow from draft to published."""
 
 import functools
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from agreements.models import (
     Audience,
@@ -42,73 +44,129 @@ def briefing_recipients():
     return Contact.objects.of_active_members().filter(receives_briefings=True).exclude(email="")
 
 
-# Publishing a briefing for these audiences emails the members (issue 6, item 4: members
-# briefings); public ones reach the site, the home page and the feed instead.
+# Publishing a briefing for these audiences emails the members; public ones reach the site,
+# the home page and the feed instead.
 EMAILED_AUDIENCES = {Audience.MEMBERS}
 
-S = Briefing.Status
+Status = Briefing.Status
 
-# Each move of the workflow: the statuses it may start from, and where it leads.
-BRIEFING_MOVES = {
-    "submit": ({S.DRAFT, S.CHANGES_REQUESTED}, S.SUBMITTED),
-    "approve": ({S.SUBMITTED}, S.APPROVED),
-    "request_changes": ({S.SUBMITTED, S.APPROVED}, S.CHANGES_REQUESTED),
-    # From a draft only without a partner channel; checked in publish().
-    "publish": ({S.DRAFT, S.APPROVED}, S.PUBLISHED),
-    "withdraw": ({S.PUBLISHED}, S.WITHDRAWN),
+
+@dataclass(frozen=True)
+class WorkflowMove:
+    """One move of the briefing workflow, declared once for the services, the admin's buttons
+    and forms, and the site. A briefing for a partner's channel walks through the partner's
+    approval; one without a channel goes from draft to published directly."""
+
+    target: Status
+    # The statuses the move starts from, with a partner channel and without one.
+    from_with_channel: frozenset[Status]
+    from_without_channel: frozenset[Status]
+    label: str
+    button: str
+    # Why the move is refused from a status that only the other kind of briefing may leave.
+    channel_refusal: str = ""
+    # What the note must say when one is required; moves without it take an optional note.
+    required_note: str = ""
+    records_partner_approval: bool = False
+    permission: str = "agreements.change_briefing"
+
+    def starts_from(self, briefing: Briefing) -> frozenset[Status]:
+        return self.from_with_channel if briefing.channel_id else self.from_without_channel
+
+    def note_required(self) -> bool:
+        return bool(self.required_note)
+
+
+WORKFLOW = {
+    "submit": WorkflowMove(
+        target=Status.SUBMITTED,
+        from_with_channel=frozenset({Status.DRAFT, Status.CHANGES_REQUESTED}),
+        from_without_channel=frozenset(),
+        label=_lazy("submitted to the partner"),
+        button=_lazy("Submit to the partner"),
+        channel_refusal=_lazy(
+            "“%(title)s” has no partner channel, so there is nobody to submit it to."
+        ),
+    ),
+    "approve": WorkflowMove(
+        target=Status.APPROVED,
+        from_with_channel=frozenset({Status.SUBMITTED}),
+        from_without_channel=frozenset(),
+        label=_lazy("approved by the partner"),
+        button=_lazy("Record the partner's approval"),
+        records_partner_approval=True,
+    ),
+    "request_changes": WorkflowMove(
+        target=Status.CHANGES_REQUESTED,
+        from_with_channel=frozenset({Status.SUBMITTED, Status.APPROVED}),
+        from_without_channel=frozenset(),
+        label=_lazy("sent back for changes"),
+        button=_lazy("Record changes requested"),
+        required_note=_lazy("Say which changes the partner asked for."),
+    ),
+    "publish": WorkflowMove(
+        target=Status.PUBLISHED,
+        from_with_channel=frozenset({Status.APPROVED}),
+        from_without_channel=frozenset({Status.DRAFT}),
+        label=_lazy("published"),
+        button=_lazy("Publish"),
+        channel_refusal=_lazy(
+            "“%(title)s” cannot be published without %(partner)s's recorded approval: "
+            "submit it to %(partner)s and record their approval first."
+        ),
+    ),
+    "withdraw": WorkflowMove(
+        target=Status.WITHDRAWN,
+        from_with_channel=frozenset({Status.PUBLISHED}),
+        from_without_channel=frozenset({Status.PUBLISHED}),
+        label=_lazy("withdrawn"),
+        button=_lazy("Withdraw"),
+        required_note=_lazy("Say why the briefing is withdrawn."),
+    ),
 }
 
 
-def move_label(move):
-    return {
-        "submit": _("submitted to the partner"),
-        "approve": _("approved by the partner"),
-        "request_changes": _("sent back for changes"),
-        "publish": _("published"),
-        "withdraw": _("withdrawn"),
-    }[move]
-
-
-def available_moves(briefing):
-    """The moves a briefing may make now, for the admin's buttons."""
+def available_moves(briefing: Briefing) -> list[str]:
+    """The moves a briefing may make now, in the workflow's order."""
     return [
-        move
-        for move, (sources, _target) in BRIEFING_MOVES.items()
-        if briefing.status in sources
-        and not (move == "submit" and not briefing.channel_id)
-        and not (move == "publish" and briefing.channel_id and briefing.status == S.DRAFT)
+        name for name, move in WORKFLOW.items() if briefing.status in move.starts_from(briefing)
     ]
 
 
-def _move(briefing, by, move, note="", check=None, **changes):
+def _move(briefing, by, name, note="", **changes):
     """Moves a briefing and records the move, in one transaction; raises ValidationError and
     saves nothing when the move is not allowed from the stored status."""
-    sources, target = BRIEFING_MOVES[move]
+    move = WORKFLOW[name]
+    if move.note_required() and not (note or "").strip():
+        raise ValidationError({"note": move.required_note})
     with transaction.atomic():
         # Locked and re-read: two staff members clicking at once make one move, not two.
-        locked = Briefing.objects.select_for_update().get(pk=briefing.pk)
-        if locked.status not in sources:
+        locked = Briefing.objects.select_for_update().select_related("channel").get(pk=briefing.pk)
+        if locked.status not in move.starts_from(locked):
+            other_kind = move.from_with_channel | move.from_without_channel
+            if move.channel_refusal and locked.status in other_kind:
+                raise ValidationError(
+                    move.channel_refusal % {"title": locked.title, "partner": locked.channel}
+                )
             raise ValidationError(
                 _("“%(title)s” cannot be %(move)s: it is %(status)s.")
                 % {
                     "title": locked.title,
-                    "move": move_label(move),
+                    "move": move.label,
                     "status": locked.get_status_display().lower(),
                 }
             )
-        if check is not None:
-            check(locked)
         if errors := briefing_content_errors(locked.title, locked.body):
             raise ValidationError(errors)
         previous = locked.status
-        locked.status = target
+        locked.status = move.target
         for field, value in changes.items():
             setattr(locked, field, value)
         # The model's checks include the database constraints, as readable messages.
         locked.full_clean()
         locked.save()
         recorded = BriefingMove.objects.create(
-            briefing=locked, from_status=previous, to_status=target, moved_by=by, note=note
+            briefing=locked, from_status=previous, to_status=move.target, moved_by=by, note=note
         )
     briefing.refresh_from_db()
     return recorded
@@ -116,15 +174,7 @@ def _move(briefing, by, move, note="", check=None, **changes):
 
 def submit(briefing, by, note=""):
     """Sends a draft, or a briefing with the changes asked for, to the partner for approval."""
-
-    def check(locked):
-        if not locked.channel_id:
-            raise ValidationError(
-                _("“%(title)s” has no partner channel, so there is nobody to submit it to.")
-                % {"title": locked.title}
-            )
-
-    return _move(briefing, by, "submit", note, check)
+    return _move(briefing, by, "submit", note)
 
 
 def record_partner_approval(briefing, by, approved_by, approved_on, reference="", note=""):
@@ -151,8 +201,6 @@ def record_partner_approval(briefing, by, approved_by, approved_on, reference=""
 
 def request_changes(briefing, by, note):
     """The partner asks for changes; an approval already given no longer stands."""
-    if not (note or "").strip():
-        raise ValidationError({"note": _("Say which changes the partner asked for.")})
     return _move(
         briefing,
         by,
@@ -168,24 +216,37 @@ def publish(briefing, by, note=""):
     """Publishes a briefing. One for a partner's channel needs the partner's recorded approval.
     A members briefing is emailed to its recipients in the background, once the publication
     is committed: publishing never waits on mail."""
-
-    def check(locked):
-        if locked.channel_id and (
-            locked.status != S.APPROVED or locked.partner_approved_on is None
-        ):
-            raise ValidationError(
-                _(
-                    "“%(title)s” cannot be published without %(partner)s's recorded approval: "
-                    "submit it to %(partner)s and record their approval first."
-                )
-                % {"title": locked.title, "partner": locked.channel}
-            )
-
     with transaction.atomic():
-        recorded = _move(briefing, by, "publish", note, check, published_at=timezone.now())
+        recorded = _move(briefing, by, "publish", note, published_at=timezone.now())
         if briefing.audience in EMAILED_AUDIENCES:
             queue_deliveries(briefing)
     return recorded
+
+
+def withdraw(briefing, by, note):
+    """Takes a published briefing off the site and the feed; emails not yet sent stop."""
+    return _move(briefing, by, "withdraw", note)
+
+
+def make_move(*, briefing: Briefing, by, name: str, data: dict) -> BriefingMove:
+    """The move called `name`, with what its form recorded (a note, the partner's approval)."""
+    note = data.get("note", "")
+    if WORKFLOW[name].records_partner_approval:
+        return record_partner_approval(
+            briefing,
+            by,
+            approved_by=data.get("approved_by", ""),
+            approved_on=data.get("approved_on"),
+            reference=data.get("reference", ""),
+            note=note,
+        )
+    perform = {
+        "submit": submit,
+        "request_changes": request_changes,
+        "publish": publish,
+        "withdraw": withdraw,
+    }[name]
+    return perform(briefing, by, note)
 
 
 def queue_deliveries(briefing):
@@ -204,10 +265,3 @@ def queue_deliveries(briefing):
     # robust: a queue that fails after the commit must not turn a done publication into an
     # error page; the deliveries stay pending and resume_briefing_deliveries queues them.
     transaction.on_commit(functools.partial(send_briefing.enqueue, briefing.pk), robust=True)
-
-
-def withdraw(briefing, by, note):
-    """Takes a published briefing off the site and the feed; emails not yet sent stop."""
-    if not (note or "").strip():
-        raise ValidationError({"note": _("Say why the briefing is withdrawn.")})
-    return _move(briefing, by, "withdraw", note)

@@ -10,8 +10,9 @@ from agreements.forms import BriefingFilterForm
 from agreements.markdown import render_markdown
 from agreements.models import Briefing
 from agreements.services import Clearance
-from agreements.views.common import CachedListView, hidden
+from agreements.views.common import CachedListView
 from canto_portal.fragments import cached
+from members.access import ANYONE, hidden, requires
 from members.roles import roles_for
 
 BRIEFINGS_PARAMETERS = ("topic", "page")
@@ -21,6 +22,7 @@ class BriefingListView(CachedListView):
     """Published briefings: public ones for anyone, members-only ones too for member
     operators, the Board and the Secretariat. Filtered by topic, newest first."""
 
+    access_rule = ANYONE
     template_name = "agreements/briefing_list.html"
     listing_template_name = "agreements/includes/briefing_listing.html"
     parameters = BRIEFINGS_PARAMETERS
@@ -40,6 +42,7 @@ class BriefingListView(CachedListView):
 
 
 @require_GET
+@requires(ANYONE)
 def briefing_detail(request, slug):
     roles = roles_for(request)
     clearance, is_secretariat = Clearance.of(roles), roles.is_secretariat

@@ -1,8 +1,7 @@
-"""What the agreements pages share: cached filtered lists, hidden objects, private files."""
+"""What the agreements pages share: cached filtered lists and private files."""
 
 from urllib.parse import urlencode
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.paginator import InvalidPage, Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import render
@@ -13,6 +12,7 @@ from agreements.services import (
     Clearance,
 )
 from canto_portal.fragments import fragment, known_parameters
+from members.access import RequiresAccess
 from members.roles import roles_for
 
 
@@ -26,7 +26,7 @@ def page_or_404(rows, number, per_page):
         raise Http404(_("No such page.")) from error
 
 
-class CachedListView(View):
+class CachedListView(RequiresAccess, View):
     """A list of what the viewer's clearance admits, filtered by a form and paged by the
     known query parameters, with page links that keep the filters. Its filters, page and
     links are one fragment, shared by every viewer with the same clearance and parameters.
@@ -63,15 +63,6 @@ class CachedListView(View):
             "query": urlencode(filters),
             "may_see_register": clearance.may_see_register,
         }
-
-
-def hidden(request, message=None):
-    """What a viewer gets for something they may not see, or that does not exist: the same
-    answer for both, so nothing leaks. Anonymous visitors are sent to log in (a board member
-    following an alert email is usually not logged in yet)."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise Http404(message or _("No such agreement."))
 
 
 def private_pdf_response(field_file, filename):

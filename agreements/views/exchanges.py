@@ -8,13 +8,15 @@ from django.views.generic import ListView
 from agreements.services import (
     exchanges_visible_to,
 )
-from agreements.views.common import hidden, private_pdf_response
+from agreements.views.common import private_pdf_response
+from members.access import ANYONE, RequiresAccess, hidden, requires
 from members.roles import roles_for
 
 
-class ExchangeListView(ListView):
+class ExchangeListView(RequiresAccess, ListView):
     """Information exchanged with partners, by the same rules as agreement documents."""
 
+    access_rule = ANYONE
     template_name = "agreements/exchange_list.html"
     context_object_name = "exchanges"
     paginate_by = 20
@@ -28,6 +30,7 @@ class ExchangeListView(ListView):
 
 
 @require_GET
+@requires(ANYONE)
 def exchange_attachment(request, pk):
     """An exchange's PDF, only when the exchange (and its agreement) admit the viewer."""
     exchange = exchanges_visible_to(roles_for(request)).filter(pk=pk).exclude(attachment="").first()

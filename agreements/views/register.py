@@ -1,8 +1,6 @@
 """The agreement register: the list, one agreement, its documents, reviews and exports."""
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -18,8 +16,9 @@ from agreements.services import (
     documents_visible_to,
     record_review,
 )
-from agreements.views.common import CachedListView, hidden, private_pdf_response
+from agreements.views.common import CachedListView, private_pdf_response
 from canto_portal.fragments import fragment
+from members.access import ANYONE, BOARD_MEMBER, BOARD_OR_SECRETARIAT, hidden, requires
 from members.roles import roles_for
 
 # What the register's listing varies on besides the viewer's clearance; any other parameter
@@ -36,15 +35,6 @@ REGISTER_PARAMETERS = (
 )
 
 
-def board_and_secretariat_only(request):
-    """None when the viewer may use the Board's register tools, else the refusal."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not roles_for(request).may_see_register:
-        raise PermissionDenied
-    return None
-
-
 def filtered_register(roles, filters):
     """The filter form and the agreements `roles` (or a Clearance) may see, filtered and
     sorted by `filters`."""
@@ -58,6 +48,7 @@ class RegisterView(CachedListView):
     """The register: everything for the Board and the Secretariat, public and members-only
     agreements for member operators, public agreements for anyone."""
 
+    access_rule = ANYONE
     template_name = "agreements/register.html"
     listing_template_name = "agreements/includes/register_listing.html"
     parameters = REGISTER_PARAMETERS
@@ -69,10 +60,9 @@ class RegisterView(CachedListView):
 
 
 @require_GET
+@requires(BOARD_OR_SECRETARIAT)
 def register_print(request):
     """The filtered register on one printable page, for board packs."""
-    if refusal := board_and_secretariat_only(request):
-        return refusal
     form, agreements = filtered_register(roles_for(request), request.GET)
     return render(
         request, "agreements/register_print.html", {"filter_form": form, "agreements": agreements}
@@ -80,10 +70,9 @@ def register_print(request):
 
 
 @require_GET
+@requires(BOARD_OR_SECRETARIAT)
 def register_export(request, format_name):
     """The filtered register as CSV or XLSX (agreements/resources.py writes the file)."""
-    if refusal := board_and_secretariat_only(request):
-        return refusal
     _form, agreements = filtered_register(roles_for(request), request.GET)
     # The export names each agreement's successor.
     agreements = agreements.select_related("superseded_by")
@@ -91,6 +80,7 @@ def register_export(request, format_name):
 
 
 @require_GET
+@requires(ANYONE)
 def agreement_detail(request, reference):
     roles = roles_for(request)
     clearance, may_review = Clearance.of(roles), roles.is_board_member
@@ -102,7 +92,7 @@ def agreement_detail(request, reference):
             vary_on=(reference, clearance, may_review),
         )
     except Http404:
-        return hidden(request)
+        return hidden(request, _("No such agreement."))
     return render(
         request, "agreements/agreement_detail.html", {"reference": reference, "details": details}
     )
@@ -132,11 +122,10 @@ def agreement_page(reference, clearance, may_review):
 
 
 @require_http_methods(["GET", "POST"])
+@requires(BOARD_MEMBER)
 def review_create(request, reference):
     """Board members review agreements; nobody else may, not even the Secretariat, which
     edits agreements in the admin instead."""
-    if not roles_for(request).is_board_member:
-        raise PermissionDenied
     agreement = get_object_or_404(Agreement, reference=reference)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -147,6 +136,7 @@ def review_create(request, reference):
 
 
 @require_GET
+@requires(ANYONE)
 def document_download(request, reference, pk):
     """A document, only when both its agreement and the document itself admit the viewer."""
     document = (
@@ -156,7 +146,7 @@ def document_download(request, reference, pk):
         .first()
     )
     if document is None:
-        return hidden(request)
+        return hidden(request, _("No such agreement."))
     return private_pdf_response(
         document.file, f"{reference}-{slugify(document.title) or 'document'}.pdf"
     )

@@ -1,7 +1,5 @@
 """Who holds CANTO's council seats, and the timeline of their terms."""
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -11,20 +9,17 @@ from agreements.services import (
     timeline_seats,
 )
 from canto_portal.fragments import fragment
+from members.access import REPRESENTATIVES_VIEWER, requires
 from members.roles import roles_for
 
 
 @require_GET
+@requires(REPRESENTATIVES_VIEWER)
 def representatives(request):
     """Who holds CANTO's council seats. Member operators, the Board and the Secretariat see
     each seat's current holder; the Board and the Secretariat also see the timeline of every
     term and vacancy. Anyone else logged in is refused: the list names people."""
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    roles = roles_for(request)
-    if not (roles.is_member_operator or roles.may_see_register):
-        raise PermissionDenied
-    with_timeline = roles.may_see_register
+    with_timeline = roles_for(request).may_see_register
     listing = fragment(
         "representatives",
         "agreements/includes/representatives.html",

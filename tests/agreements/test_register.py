@@ -367,13 +367,19 @@ def test_review_with_next_date_in_the_past_is_refused_and_nothing_saved(board_cl
     assert not agreement.reviews.exists()
 
 
-@pytest.mark.parametrize(
-    "role", ["anonymous", "operator_a", "operator_b", "member_admin_a", "secretariat_user"]
-)
+@pytest.mark.parametrize("role", ["operator_a", "operator_b", "member_admin_a", "secretariat_user"])
 def test_only_board_members_may_post_a_review(role_client, role):
     response = role_client.post(f"/agreements/{ISOC}/review/", {"outcome": "noted"})
 
     assert response.status_code == 403
+    assert not Review.objects.exists()
+
+
+def test_an_anonymous_review_is_sent_to_log_in_and_records_nothing(client):
+    response = client.post(f"/agreements/{ISOC}/review/", {"outcome": "noted"})
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
     assert not Review.objects.exists()
 
 

@@ -1,0 +1,91 @@
+"""Who may open a page: one rule per view, declared with `requires` (functions) or
+`RequiresAccess` (class-based views), and one answer for each kind of refusal.
+
+- anonymous visitor on a page that needs a login: the login page, coming back afterwards;
+- logged in without the role: the 403 page;
+- an object of another organisation, or one the viewer may not see: 404, the same answer as
+  for one that does not exist, so that nothing tells them apart.
+
+Every URL of the site declares its rule (`tests/test_access_rules.py` enumerates them)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
+
+from members.roles import Roles, roles_for
+
+
+@dataclass(frozen=True)
+class AccessRule:
+    """A named test of a viewer's roles. `public` rules admit anonymous visitors."""
+
+    name: str
+    admits: Callable[[Roles], bool]
+    public: bool = False
+
+    def refusal(self, request: HttpRequest) -> HttpResponse | None:
+        """None when the rule admits the request's viewer, else the answer to give."""
+        if self.public:
+            return None
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not self.admits(roles_for(request)):
+            return TemplateResponse(request, "members/no_access.html", status=403)
+        return None
+
+
+ANYONE = AccessRule("anyone", lambda roles: True, public=True)
+PORTAL_USER = AccessRule("contact of a member", lambda roles: roles.may_use_portal)
+MEMBER_ADMIN = AccessRule("member admin", lambda roles: roles.is_member_admin)
+DIRECTORY_USER = AccessRule("member, Board or Secretariat", lambda roles: roles.may_use_directory)
+REPRESENTATIVES_VIEWER = AccessRule(
+    "member, Board or Secretariat",
+    lambda roles: roles.is_member_operator or roles.may_see_register,
+)
+BOARD_OR_SECRETARIAT = AccessRule("Board or Secretariat", lambda roles: roles.may_see_register)
+# Reviews are the directors' own judgement: the Secretariat edits agreements in the admin.
+BOARD_MEMBER = AccessRule("board member", lambda roles: roles.is_board_member)
+
+
+type View = Callable[..., HttpResponse]
+
+
+def requires(rule: AccessRule) -> Callable[[View], View]:
+    """Guards a function view with `rule`, and declares it on the view."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def guarded(request, *args, **kwargs):
+            if refusal := rule.refusal(request):
+                return refusal
+            return view(request, *args, **kwargs)
+
+        guarded.access_rule = rule  # type: ignore[attr-defined]
+        return guarded
+
+    return decorator
+
+
+class RequiresAccess:
+    """Guards a class-based view with its `access_rule`, checked before any handler runs."""
+
+    access_rule: AccessRule
+
+    def dispatch(self, request, *args, **kwargs):
+        if refusal := self.access_rule.refusal(request):
+            return refusal
+        return super().dispatch(request, *args, **kwargs)
+
+
+def hidden(request: HttpRequest, message: str | None = None) -> HttpResponse:
+    """The answer for an object the viewer may not see, or that does not exist: anonymous
+    visitors are sent to log in (a director following an alert email is usually not logged
+    in yet), everyone else gets 404."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404(message or _("Not found."))
