@@ -92,15 +92,14 @@ class ContactForm(forms.ModelForm):
             "receives_briefings",
         ]
 
-    def __init__(self, *args, member, **kwargs):
+    def __init__(self, *args, member, email_locked_because=None, **kwargs):
+        """`email_locked_because` is why the editor may not change the address
+        (members.services.email_change_refusal); the field then shows it instead."""
         super().__init__(*args, **kwargs)
         self.instance.member = member
-        if self.instance.user_id:
-            # The address is also the login; changing it here would leave the login behind.
+        if email_locked_because:
             self.fields["email"].disabled = True
-            self.fields["email"].help_text = _(
-                "This address is the contact's login. Ask the Secretariat to change it."
-            )
+            self.fields["email"].help_text = email_locked_because
 
     def clean_role(self):
         # The database holds one primary contact per member, but the form has no member

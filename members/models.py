@@ -217,6 +217,31 @@ class ContactQuerySet(models.QuerySet):
         )
         return self.select_related("user").prefetch_related(pending).order_by("name", "pk")
 
+    def holding_privileged_role(self, on=None):
+        """Contacts whose login opens more than their own organisation: a board term or a
+        council seat, current or still to come, or a back-office (staff) login. Who controls
+        their address and login controls that role, so only the Secretariat may change them."""
+        from django.contrib.auth.models import Group
+
+        from agreements.models import Appointment
+        from members.roles import SECRETARIAT_GROUP
+
+        on = on or timezone.localdate()
+        board = BoardTerm.objects.filter(contact=OuterRef("pk")).not_over(on)
+        seat = Appointment.objects.filter(
+            contact=OuterRef("pk"),
+            status__in=[Appointment.Status.NOMINATED, Appointment.Status.ACTIVE],
+            ends_on__gte=on,
+        )
+        back_office = Group.objects.filter(name=SECRETARIAT_GROUP, user=OuterRef("user"))
+        return self.filter(
+            Exists(board)
+            | Exists(seat)
+            | Q(user__is_staff=True)
+            | Q(user__is_superuser=True)
+            | Exists(back_office)
+        )
+
 
 class Contact(models.Model):
     """A person at a member organisation. Their login, if any, hangs from here."""
@@ -280,6 +305,9 @@ class Contact(models.Model):
     def __str__(self):
         return f"{self.name} ({self.member})"
 
+    def holds_privileged_role(self):
+        return Contact.objects.holding_privileged_role().filter(pk=self.pk).exists()
+
 
 class Dues(models.Model):
     """The annual dues of one member for one year."""
@@ -339,6 +367,11 @@ class BoardTermQuerySet(models.QuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+
+    def not_over(self, on=None):
+        """Current terms and those still to come."""
+        on = on or timezone.localdate()
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
 
 
 class BoardTerm(models.Model):

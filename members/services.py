@@ -1,7 +1,12 @@
-"""Invitations: the only way a login comes into being (the portal has no open signup).
+"""Contacts' identities: their address, their invitation and their login.
 
-The Secretariat (or a member admin, for their own organisation) invites a Contact; the contact
-receives a single-use link, chooses a password, and gets a login linked to that contact."""
+Invitations are the only way a login comes into being (the portal has no open signup). The
+Secretariat (or a member admin, for their own organisation) invites a Contact; the contact
+receives a single-use link, chooses a password, and gets a login linked to that contact.
+
+Roles hang from contacts, so whoever sets a contact's address and invites it chooses who holds
+its roles. For a contact on the Board, on a council seat or in the back office, only the
+Secretariat may do that (docs/security.md)."""
 
 import datetime
 import hashlib
@@ -12,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.db.models.deletion import ProtectedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -19,10 +25,15 @@ from django.utils.translation import gettext as _
 
 from canto_portal.links import absolute_url
 from members.models import Contact, Invitation, Member
+from members.roles import Roles
 
 
 class InvitationError(Exception):
     """The contact cannot be invited; the message says why, for the person who tried."""
+
+
+class ContactChangeRefused(Exception):
+    """The contact cannot be changed or removed by this person; the message says why."""
 
 
 class InvalidInvitation(Exception):
@@ -42,6 +53,63 @@ def hash_token(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def reserved_to_secretariat(*, contact: Contact, by) -> str | None:
+    """Why `by` may not set who `contact` is (address, invitation, login, removal), or None
+    when they may. `by` is None when nobody known acted, which proves no authority."""
+    if by is not None and Roles(by).is_secretariat:
+        return None
+    if contact.holds_privileged_role():
+        return _(
+            "%(name)s holds a role on the Board, on a council seat or in the Secretariat; "
+            "only the Secretariat may change their address, invite or remove them."
+        ) % {"name": contact.name}
+    return None
+
+
+def email_change_refusal(*, contact: Contact, by) -> str | None:
+    """Why `by` may not change the contact's address, or None when they may.
+
+    A login keeps its own address whatever happens to the contact's (the login is a person's,
+    the contact row is the organisation's), so only the Secretariat may let the two differ."""
+    if contact.user_id and not (by is not None and Roles(by).is_secretariat):
+        return _("This address is the contact's login. Ask the Secretariat to change it.")
+    return reserved_to_secretariat(contact=contact, by=by)
+
+
+@transaction.atomic
+def save_contact(*, contact: Contact, by) -> Contact:
+    """Saves a contact added or edited by `by`. A new address withdraws the pending
+    invitations, which went to the old one."""
+    if contact.pk:
+        stored = Contact.objects.select_for_update().get(pk=contact.pk)
+        if stored.email != contact.email:
+            if refusal := email_change_refusal(contact=stored, by=by):
+                raise ContactChangeRefused(refusal)
+            stored.invitations.pending().update(revoked_at=timezone.now())
+    contact.save()
+    return contact
+
+
+@transaction.atomic
+def remove_contact(*, contact: Contact, by) -> None:
+    """Removes a contact from its organisation. Their login, if any, is switched off rather
+    than deleted, so the history of what they did keeps its author."""
+    if refusal := reserved_to_secretariat(contact=contact, by=by):
+        raise ContactChangeRefused(refusal)
+    user = contact.user
+    try:
+        contact.delete()
+    except ProtectedError:
+        # Past board terms and seats keep their holder: the record of who sat there stays.
+        raise ContactChangeRefused(
+            _("%(name)s has held a board term or a council seat; ask the Secretariat.")
+            % {"name": contact.name}
+        ) from None
+    if user is not None and not user.is_staff:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+
+
 def invitation_refusal(contact):
     """Why this contact cannot be invited now, or None when they can."""
     if contact.user_id:
@@ -59,14 +127,16 @@ def invitation_refusal(contact):
 
 
 @transaction.atomic
-def invite(contact, invited_by, request=None):
+def invite(contact, *, invited_by, request=None):
     """Creates an invitation for `contact`, emails it and returns it; its `token` attribute
     holds the secret part of the link (never stored). A newer invitation replaces older ones.
 
     Raises InvitationError when the contact cannot be invited. The email is sent inside the
     transaction: when sending fails, no invitation is recorded and the caller can retry."""
     contact = Contact.objects.select_for_update().select_related("member").get(pk=contact.pk)
-    if refusal := invitation_refusal(contact):
+    if refusal := invitation_refusal(contact) or reserved_to_secretariat(
+        contact=contact, by=invited_by
+    ):
         raise InvitationError(refusal)
     now = timezone.now()
     contact.invitations.pending().update(revoked_at=now)
@@ -119,6 +189,12 @@ def invitation_for_token(token, lock=False):
     if invitation.contact.user_id:
         # The contact got a login some other way since: the link has nothing left to do.
         raise InvalidInvitation(InvalidInvitation.USED)
+    if invitation.email.lower() != invitation.contact.email.lower() or reserved_to_secretariat(
+        contact=invitation.contact, by=invitation.invited_by
+    ):
+        # The contact's address changed since, or the contact took up a role that only the
+        # Secretariat may give a login to: whoever holds this link is not known to be them.
+        raise InvalidInvitation(InvalidInvitation.REVOKED)
     return invitation
 
 
@@ -155,14 +231,3 @@ def accept_invitation(token, password):
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return user
-
-
-def remove_contact(contact):
-    """Removes a contact from its organisation. Their login, if any, is switched off rather
-    than deleted, so the history of what they did keeps its author."""
-    with transaction.atomic():
-        user = contact.user
-        contact.delete()
-        if user is not None and not user.is_staff:
-            user.is_active = False
-            user.save(update_fields=["is_active"])

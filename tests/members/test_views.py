@@ -313,7 +313,7 @@ def test_contact_with_board_term_is_not_removed_from_the_portal(client, member_a
         reverse("members:contact_remove", args=[director.pk]), follow=True
     )
 
-    assert "holds a board term" in response.text
+    assert "only the Secretariat may" in response.text
     assert Contact.objects.filter(pk=director.pk).exists()
 
 
