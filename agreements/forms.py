@@ -1,5 +1,5 @@
-"""Forms of the agreements app. Sections, in order: agreement register (issue 4), council
-seats (issue 5), briefings (issue 6)."""
+"""Forms of the agreements app. Sections, in order: agreement register, council
+seats, briefings."""
 
 from django import forms
 from django.db.models import F, Q
@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import Agreement, Briefing, Partner, Review, Topic
 from agreements.services import briefing_content_errors
 
-# Agreement register (issue 4)
+# Agreement register
 
 EXPIRING_WITHIN_DAYS = 90
 
@@ -45,18 +45,18 @@ class RegisterFilterForm(forms.Form):
     review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
-    def __init__(self, *args, roles, agreements, **kwargs):
+    def __init__(self, *args, clearance, agreements, **kwargs):
         """`agreements` is what the viewer may see; partners are offered from it only, so the
         list does not reveal a partner of an agreement hidden from the viewer."""
         super().__init__(*args, **kwargs)
-        self.roles = roles
+        self.clearance = clearance
         self.fields["partner"].queryset = Partner.objects.filter(
             agreements__in=agreements
         ).distinct()
         sorts = {
             key: label
             for key, (_field, label) in REGISTER_SORTS.items()
-            if roles.may_see_register or key not in BOARD_ONLY_SORTS
+            if clearance.may_see_register or key not in BOARD_ONLY_SORTS
         }
         self.fields["sort"].choices = [
             choice
@@ -66,7 +66,7 @@ class RegisterFilterForm(forms.Form):
                 (f"-{key}", _("%(field)s, descending") % {"field": label}),
             )
         ]
-        if not roles.may_see_register:
+        if not clearance.may_see_register:
             del self.fields["review_overdue"]
 
     def filter(self, agreements, today=None):
@@ -135,7 +135,7 @@ class ReviewForm(forms.ModelForm):
         return next_review_on
 
 
-# Briefings (issue 6)
+# Briefings
 
 # /briefings/feed/ is the feed, so no briefing may take "feed" as its slug.
 RESERVED_BRIEFING_SLUGS = {"feed"}

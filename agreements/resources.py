@@ -1,6 +1,6 @@
 """Spreadsheet import and export of the agreement register and council appointments.
 
-Built on members/resources.py (natural keys, row errors that say where and what, all or
+Built on canto_portal.spreadsheets (natural keys, row errors that say where and what, all or
 nothing, formula-safe cells). Agreements are keyed by reference, partners by name,
 commitments by agreement and number, appointments by council, seat, contact and start date.
 """
@@ -13,20 +13,21 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from agreements.models import Agreement, Appointment, Commitment, Partner, Seat
-from members.resources import (
-    CSV,
-    FORMATS,
-    ContactWidget,
+from canto_portal.spreadsheets.cells import (
     CountryWidget,
     IntegerWidget,
     NaturalKeyWidget,
-    RegisterResource,
     SafeTextWidget,
+    plain_text,
+)
+from canto_portal.spreadsheets.formats import CSV, FORMATS
+from canto_portal.spreadsheets.resources import (
+    SpreadsheetResource,
     choice_field,
     date_field,
-    plain_text,
     text_field,
 )
+from members.resources import ContactWidget
 from members.roles import roles_for
 
 PARTNER_SEPARATOR = ";"
@@ -111,7 +112,7 @@ class SeatWidget(NaturalKeyWidget):
         )
 
 
-class PartnerResource(RegisterResource):
+class PartnerResource(SpreadsheetResource):
     required_columns = ("name",)
 
     name = text_field("name")
@@ -121,13 +122,13 @@ class PartnerResource(RegisterResource):
     website = text_field("website")
     description = text_field("description")
 
-    class Meta(RegisterResource.Meta):
+    class Meta(SpreadsheetResource.Meta):
         model = Partner
         import_id_fields = ["name"]
         fields = ["name", "short_name", "kind", "country", "website", "description"]
 
 
-class AgreementResource(RegisterResource):
+class AgreementResource(SpreadsheetResource):
     """The agreement register, keyed by reference. Partners are named in one cell."""
 
     required_columns = ("reference",)
@@ -154,7 +155,7 @@ class AgreementResource(RegisterResource):
         attribute="superseded_by", column_name="superseded_by", widget=AgreementWidget()
     )
 
-    class Meta(RegisterResource.Meta):
+    class Meta(SpreadsheetResource.Meta):
         model = Agreement
         import_id_fields = ["reference"]
         fields = [
@@ -185,7 +186,7 @@ class AgreementResource(RegisterResource):
         super().before_import_row(row, **kwargs)
 
 
-class CommitmentResource(RegisterResource):
+class CommitmentResource(SpreadsheetResource):
     """An agreement's numbered commitments, keyed by agreement reference and number."""
 
     required_columns = ("agreement", "number")
@@ -200,7 +201,7 @@ class CommitmentResource(RegisterResource):
     due_on = date_field("due_on")
     evidence = text_field("evidence")
 
-    class Meta(RegisterResource.Meta):
+    class Meta(SpreadsheetResource.Meta):
         model = Commitment
         import_id_fields = ["agreement", "number"]
         fields = ["agreement", "number", "text", "owed_by", "status", "due_on", "evidence"]
@@ -209,7 +210,7 @@ class CommitmentResource(RegisterResource):
         return Commitment.objects.select_related("agreement")
 
 
-class AppointmentResource(RegisterResource):
+class AppointmentResource(SpreadsheetResource):
     """Who holds a council seat, and when; keyed by council, seat, contact email and start."""
 
     required_columns = ("council", "seat", "contact", "starts_on")
@@ -223,7 +224,7 @@ class AppointmentResource(RegisterResource):
     status = choice_field(Appointment, "status")
     decision = text_field("decision")
 
-    class Meta(RegisterResource.Meta):
+    class Meta(SpreadsheetResource.Meta):
         model = Appointment
         import_id_fields = ["seat", "contact", "starts_on"]
         fields = ["council", "seat", "contact", "starts_on", "ends_on", "status", "decision"]
@@ -246,7 +247,7 @@ def may_export_register(request):
 
 def register_export_response(request, queryset, format_name="xlsx"):
     """The agreements in `queryset` as a CSV or XLSX download, for the Secretariat and the
-    Board. The caller passes what the viewer may see (Agreement.objects.visible_to(roles))."""
+    Board. The caller passes what the viewer may see (Agreement.objects.visible_to(clearance))."""
     if not may_export_register(request):
         raise PermissionDenied
     formats = {fmt().get_extension(): fmt for fmt in FORMATS}

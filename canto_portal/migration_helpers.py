@@ -1,5 +1,6 @@
-"""Shared by data migrations that grant the Secretariat group its permissions. Permissions
-are normally created after all migrations run; a data migration has to create them first."""
+"""The Secretariat's group, named once, and the helpers of data migrations that grant it its
+permissions. Permissions are normally created after all migrations run; a data migration has
+to create them first."""
 
 from django.contrib.auth.management import create_permissions
 

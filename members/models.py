@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
+from canto_portal.status_moves import GuardedStatusMixin
+from canto_portal.versions import WatchedQuerySet
+
 
 class MembershipCategory(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
@@ -18,6 +21,8 @@ class MembershipCategory(models.Model):
     )
     voting_rights = models.BooleanField(_("voting rights"), default=False)
     ordering = models.PositiveSmallIntegerField(_("display order"), default=0)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "name"]
@@ -43,6 +48,8 @@ class Benefit(models.Model):
     )
     ordering = models.PositiveSmallIntegerField(_("display order"), default=0)
 
+    objects = WatchedQuerySet.as_manager()
+
     class Meta:
         ordering = ["ordering", "name"]
         verbose_name = _("benefit")
@@ -52,7 +59,7 @@ class Benefit(models.Model):
         return self.name
 
 
-class MemberQuerySet(models.QuerySet):
+class MemberQuerySet(WatchedQuerySet):
     def with_standing(self):
         """Annotate `has_overdue_dues` so lists can show standing without a query per row."""
         overdue = Dues.objects.filter(member=OuterRef("pk"), status=Dues.Status.OVERDUE)
@@ -87,7 +94,7 @@ class MemberQuerySet(models.QuerySet):
         return self.directory()
 
 
-class Member(models.Model):
+class Member(GuardedStatusMixin, models.Model):
     """A member organisation of CANTO."""
 
     class Status(models.TextChoices):
@@ -97,6 +104,7 @@ class Member(models.Model):
         RESIGNED = "resigned", _("Resigned")
 
     # Which status moves the Secretariat may make; anything else is a data-entry mistake.
+    STATUS_MOVE_REFUSED = _("A member cannot move from %(old)s to %(new)s.")
     ALLOWED_STATUS_CHANGES = {
         Status.ACTIVE: {Status.SUSPENDED, Status.LAPSED, Status.RESIGNED},
         Status.SUSPENDED: {Status.ACTIVE, Status.LAPSED, Status.RESIGNED},
@@ -155,43 +163,18 @@ class Member(models.Model):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        # Remembered so that clean() can judge the status move, not just the new status.
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
-
     def clean(self):
         super().clean()
         errors = {}
         if self.joined_on and self.joined_on > timezone.localdate():
             errors["joined_on"] = _("The joining date cannot be in the future.")
-        if message := self.status_move_error():
-            errors["status"] = message
         if errors:
             raise ValidationError(errors)
 
-    def status_move_error(self):
-        """Why the pending status change is not allowed, or None when it is."""
-        previous = getattr(self, "_loaded_status", None)
-        if not previous or previous == self.status:
-            return None
-        if self.status in self.ALLOWED_STATUS_CHANGES.get(previous, set()):
-            return None
-        return _("A member cannot move from %(old)s to %(new)s.") % {
-            "old": Member.Status(previous).label,
-            "new": Member.Status(self.status).label,
-        }
-
     def save(self, *args, **kwargs):
-        if message := self.status_move_error():
-            raise ValidationError({"status": message})
-        previous = getattr(self, "_loaded_status", None)
-        if previous and previous != self.status:
+        if self.status_is_moving:
             self.status_changed_on = timezone.localdate()
         super().save(*args, **kwargs)
-        self._loaded_status = self.status
 
     def get_absolute_url(self):
         return reverse("members:detail", args=[self.slug])
@@ -206,7 +189,7 @@ class Member(models.Model):
         return not overdue
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(WatchedQuerySet):
     def of_active_members(self):
         return self.filter(member__status=Member.Status.ACTIVE)
 
@@ -330,6 +313,7 @@ class Dues(models.Model):
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-year", "member__name"]
@@ -363,7 +347,7 @@ class Dues(models.Model):
         return f"{self.member} {self.year}"
 
 
-class BoardTermQuerySet(models.QuerySet):
+class BoardTermQuerySet(WatchedQuerySet):
     def current(self, on=None):
         on = on or timezone.localdate()
         return self.filter(starts_on__lte=on).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
@@ -412,7 +396,7 @@ class BoardTerm(models.Model):
         return self.starts_on <= today and (self.ends_on is None or self.ends_on >= today)
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(WatchedQuerySet):
     def pending(self):
         """Invitations that can still be accepted: not used, not withdrawn, not expired."""
         return self.filter(

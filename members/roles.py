@@ -8,8 +8,15 @@ from django.db.models import Exists, OuterRef
 from django.utils.functional import SimpleLazyObject
 
 from canto_portal.fragments import cached
+from canto_portal.migration_helpers import SECRETARIAT_GROUP
+from members.apps import LOGINS, MEMBERS
 
-SECRETARIAT_GROUP = "Secretariat"
+
+@dataclass(frozen=True)
+class Login:
+    """A login by its key: all that the roles cached for it are computed from."""
+
+    pk: int
 
 
 @dataclass
@@ -22,37 +29,13 @@ class Roles:
             return None
         # Every page a login opens asks for its roles: they come from the shared cache, which
         # forgets them whenever a contact, member, board term, group or authenticator changes.
-        return cached("roles-contact", self._load_contact, vary_on=(self.user.pk,))
-
-    def _load_contact(self):
-        from members.models import BoardTerm, Contact
-
-        # Board membership and the MFA state come in the same query: every page asks for both.
-        on_board = BoardTerm.objects.current().filter(contact=OuterRef("pk"))
-        return (
-            Contact.objects.select_related("member", "member__category")
-            .annotate(user_has_mfa=second_factor_exists("user"), on_board=Exists(on_board))
-            .filter(user=self.user)
-            .first()
+        return cached(
+            "roles-contact", login_contact, key=Login(self.user.pk), shows=[MEMBERS, LOGINS]
         )
 
     @cached_property
     def _staff_row(self):
-        return cached("roles-staff", self._load_staff_row, vary_on=(self.user.pk,))
-
-    def _load_staff_row(self):
-        """Secretariat membership and MFA state of a staff login, in one query."""
-        from django.contrib.auth import get_user_model
-        from django.contrib.auth.models import Group
-
-        in_group = Group.objects.filter(name=SECRETARIAT_GROUP, user=OuterRef("pk"))
-        return (
-            get_user_model()
-            .objects.filter(pk=self.user.pk)
-            .annotate(in_secretariat=Exists(in_group), has_mfa=second_factor_exists("pk"))
-            .values("in_secretariat", "has_mfa")
-            .first()
-        ) or {"in_secretariat": False, "has_mfa": False}
+        return cached("roles-staff", staff_row, key=Login(self.user.pk), shows=[LOGINS])
 
     @cached_property
     def is_secretariat(self):
@@ -67,7 +50,7 @@ class Roles:
         anyway, so that the MFA requirement costs no query of its own on each page."""
         if not self.user.is_authenticated:
             return False
-        if self.user.is_staff:
+        if self.is_back_office_login:
             return self._staff_row["has_mfa"]
         return bool(self.contact and self.contact.user_has_mfa)
 
@@ -106,10 +89,45 @@ class Roles:
         return self.is_member_operator or self.is_board_member or self.is_secretariat
 
     @property
+    def is_back_office_login(self):
+        """A login that may open the admin, or would with a flag ticked: whatever its groups
+        or permissions, which may be granted one by one."""
+        return self.user.is_authenticated and (self.user.is_staff or self.user.is_superuser)
+
+    @property
     def requires_mfa(self):
-        """Board members and the Secretariat see confidential agreements and run the back
-        office: their logins must have a second factor."""
-        return self.is_secretariat or self.is_board_member
+        """Board members see confidential agreements, and every back-office login can reach
+        the admin: their logins must have a second factor."""
+        return self.is_back_office_login or self.is_board_member
+
+
+def login_contact(login: Login):
+    """The login's contact, with its member, in one query with board membership and the MFA
+    state: every page asks for both."""
+    from members.models import BoardTerm, Contact
+
+    on_board = BoardTerm.objects.current().filter(contact=OuterRef("pk"))
+    return (
+        Contact.objects.select_related("member", "member__category")
+        .annotate(user_has_mfa=second_factor_exists("user"), on_board=Exists(on_board))
+        .filter(user_id=login.pk)
+        .first()
+    )
+
+
+def staff_row(login: Login) -> dict[str, bool]:
+    """Secretariat membership and MFA state of a staff login, in one query."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    in_group = Group.objects.filter(name=SECRETARIAT_GROUP, user=OuterRef("pk"))
+    return (
+        get_user_model()
+        .objects.filter(pk=login.pk)
+        .annotate(in_secretariat=Exists(in_group), has_mfa=second_factor_exists("pk"))
+        .values("in_secretariat", "has_mfa")
+        .first()
+    ) or {"in_secretariat": False, "has_mfa": False}
 
 
 def second_factor_exists(user_ref):

@@ -14,8 +14,8 @@ from agreements.models import (
 
 @admin.register(InformationExchange)
 class InformationExchangeAdmin(admin.ModelAdmin):
-    list_display = ["title", "exchanged_on", "partner", "direction", "audience", "download"]
-    list_filter = ["direction", "audience", "partner"]
+    list_display = ["title", "exchanged_on", "partner", "direction", "confidentiality", "download"]
+    list_filter = ["direction", "confidentiality", "partner"]
     list_select_related = ["partner"]
     search_fields = ["title", "description", "partner__name"]
     date_hierarchy = "exchanged_on"

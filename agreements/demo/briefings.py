@@ -2,12 +2,11 @@
 
 import datetime
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
 from agreements import services as briefing_services
-from agreements.demo.register import demo_officer, minimal_pdf
+from agreements.demo.register import demo_officer, store_pdf
 from agreements.models import (
     Agreement,
     Audience,
@@ -179,7 +178,7 @@ def seed_briefings(today):
         if Briefing.objects.filter(slug=spec["slug"]).exists():
             continue
         seed_briefing(spec, officer, isoc, agreement, today)
-    for title, exchanged_on, direction, audience, description in demo_exchanges(today):
+    for title, exchanged_on, direction, confidentiality, description in demo_exchanges(today):
         if InformationExchange.objects.filter(title=title).exists():
             continue
         exchange = InformationExchange(
@@ -188,13 +187,13 @@ def seed_briefings(today):
             partner=isoc,
             agreement=agreement,
             direction=direction,
-            audience=audience,
+            confidentiality=confidentiality,
             description=description,
         )
-        exchange.attachment.save(
+        store_pdf(
+            exchange.attachment,
             f"{slugify(title)}.pdf",
-            ContentFile(minimal_pdf([title, description, "Fictional demo document."])),
-            save=True,
+            [title, description, "Fictional demo document."],
         )
 
 

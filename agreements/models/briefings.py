@@ -5,12 +5,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models.register import Agreement, Partner
+from agreements.models.register import Agreement, Clearance, Confidentiality, Partner
+from canto_portal.versions import WatchedQuerySet
 
 
 class Topic(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -26,8 +29,8 @@ class Audience(models.TextChoices):
     MEMBERS = "members", _("Members")
 
 
-class BriefingQuerySet(models.QuerySet):
-    """Briefings (issue 6): what is published and who may read it."""
+class BriefingQuerySet(WatchedQuerySet):
+    """Briefings: what is published and who may read it."""
 
     def published(self):
         return self.filter(status=Briefing.Status.PUBLISHED)
@@ -35,11 +38,11 @@ class BriefingQuerySet(models.QuerySet):
     def public(self):
         return self.filter(audience=Audience.PUBLIC)
 
-    def visible_to(self, roles):
+    def visible_to(self, clearance: Clearance):
         """Published briefings the viewer may read: members-only ones for member operators,
         the Board and the Secretariat, public ones for anyone."""
         published = self.published()
-        if roles.is_member_operator or roles.may_see_register:
+        if Confidentiality.MEMBERS in clearance.confidentialities:
             return published
         return published.public()
 
@@ -148,6 +151,8 @@ class BriefingMove(models.Model):
     )
     moved_at = models.DateTimeField(_("moved at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["briefing", "moved_at"]

@@ -2,12 +2,18 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models.register import Agreement, Confidentiality, Partner, private_storage
+from agreements.models.register import (
+    Agreement,
+    Confidentiality,
+    Partner,
+    private_storage,
+    stored_pdf_name,
+)
 from agreements.validators import validate_pdf
 
 
 def exchange_path(instance, filename):
-    return f"exchanges/{instance.exchanged_on:%Y}/{filename}"
+    return stored_pdf_name(f"exchanges/{instance.exchanged_on:%Y}")
 
 
 class InformationExchange(models.Model):
@@ -42,8 +48,11 @@ class InformationExchange(models.Model):
         validators=[validate_pdf],
         blank=True,
     )
-    audience = models.CharField(
-        _("audience"), max_length=20, choices=Confidentiality.choices, default=Confidentiality.BOARD
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.BOARD,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,7 +1,8 @@
 import datetime
+import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
@@ -13,11 +14,19 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from agreements.validators import validate_pdf
+from canto_portal.status_moves import GuardedStatusMixin
+from canto_portal.versions import WatchedQuerySet
 
 
 def private_storage():
     """Documents live outside the public media path; only permission-checking views serve them."""
     return storages["private"]
+
+
+def stored_pdf_name(folder):
+    """A name of the portal's own for an uploaded PDF: the uploader's name never reaches the
+    disk, so it cannot choose the extension, hide one behind bidi characters, or collide."""
+    return f"{folder}/{uuid.uuid4().hex}.pdf"
 
 
 class Confidentiality(models.TextChoices):
@@ -41,6 +50,8 @@ class Partner(models.Model):
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
 
+    objects = WatchedQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("partner")
@@ -50,16 +61,36 @@ class Partner(models.Model):
         return self.short_name or self.name
 
 
-class AgreementQuerySet(models.QuerySet):
-    def visible_to(self, roles):
-        """What a viewer may see, by the agreement's confidentiality and the viewer's roles."""
-        if roles.may_see_register:
+@dataclass(frozen=True)
+class Clearance:
+    """The part of a viewer's roles that decides what they may see of agreements, their
+    documents, exchanges and briefings. Cached fragments are computed from a clearance alone
+    and keyed on it, so they are shared by viewers with the same clearance and never reach
+    another."""
+
+    may_see_register: bool
+    is_member_operator: bool
+
+    @classmethod
+    def of(cls, roles) -> "Clearance":
+        return cls(roles.may_see_register, roles.is_member_operator)
+
+    @property
+    def confidentialities(self) -> list[str]:
+        """The one visibility rule: the confidentiality levels this clearance admits."""
+        if self.may_see_register:
+            return list(Confidentiality.values)
+        if self.is_member_operator:
+            return [Confidentiality.PUBLIC, Confidentiality.MEMBERS]
+        return [Confidentiality.PUBLIC]
+
+
+class AgreementQuerySet(WatchedQuerySet):
+    def visible_to(self, clearance: Clearance):
+        """What a viewer may see, by the agreement's confidentiality."""
+        if clearance.may_see_register:
             return self
-        if roles.is_member_operator:
-            return self.filter(
-                confidentiality__in=[Confidentiality.PUBLIC, Confidentiality.MEMBERS]
-            )
-        return self.filter(confidentiality=Confidentiality.PUBLIC)
+        return self.filter(confidentiality__in=clearance.confidentialities)
 
     def expiring_within(self, days, today=None):
         today = today or timezone.localdate()
@@ -77,7 +108,7 @@ class AgreementQuerySet(models.QuerySet):
         )
 
 
-class Agreement(models.Model):
+class Agreement(GuardedStatusMixin, models.Model):
     class Kind(models.TextChoices):
         MOU = "mou", _("Memorandum of understanding")
         COOPERATION = "cooperation", _("Cooperation agreement")
@@ -93,6 +124,7 @@ class Agreement(models.Model):
         SUPERSEDED = "superseded", _("Superseded")
 
     # The only moves an agreement's status may make.
+    STATUS_MOVE_REFUSED = _("An agreement cannot move from %(old)s to %(new)s.")
     ALLOWED_STATUS_CHANGES = {
         Status.DRAFT: {Status.NEGOTIATION},
         Status.NEGOTIATION: {Status.ACTIVE},
@@ -194,38 +226,8 @@ class Agreement(models.Model):
     def __str__(self):
         return f"{self.reference} {self.title}"
 
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        # Remembered so a status change is judged as a move from the stored status.
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
-
-    def clean(self):
-        super().clean()
-        if message := self.status_move_error():
-            raise ValidationError({"status": message})
-
-    def save(self, *args, **kwargs):
-        if message := self.status_move_error():
-            raise ValidationError({"status": message})
-        super().save(*args, **kwargs)
-        self._loaded_status = self.status
-
     def get_absolute_url(self):
         return reverse("agreements:detail", args=[self.reference])
-
-    def status_move_error(self):
-        """Why the pending status change is not allowed, or None when it is."""
-        previous = getattr(self, "_loaded_status", None)
-        if not previous or previous == self.status:
-            return None
-        if self.status in self.ALLOWED_STATUS_CHANGES.get(previous, set()):
-            return None
-        return _("An agreement cannot move from %(old)s to %(new)s.") % {
-            "old": Agreement.Status(previous).label,
-            "new": Agreement.Status(self.status).label,
-        }
 
 
 class Signatory(models.Model):
@@ -247,6 +249,8 @@ class Signatory(models.Model):
         related_name="signatories",
         verbose_name=_("partner"),
     )
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["side", "name"]
@@ -294,6 +298,8 @@ class Commitment(models.Model):
 
     history = HistoricalRecords()
 
+    objects = WatchedQuerySet.as_manager()
+
     class Meta:
         ordering = ["agreement", "number"]
         verbose_name = _("commitment")
@@ -321,7 +327,7 @@ class Commitment(models.Model):
 
 
 def document_path(instance, filename):
-    return f"agreements/{instance.agreement.reference}/{filename}"
+    return stored_pdf_name(f"agreements/{instance.agreement.reference}")
 
 
 class AgreementDocument(models.Model):
@@ -355,6 +361,8 @@ class AgreementDocument(models.Model):
         verbose_name=_("uploaded by"),
     )
 
+    objects = WatchedQuerySet.as_manager()
+
     class Meta:
         ordering = ["agreement", "kind", "title"]
         verbose_name = _("agreement document")
@@ -382,6 +390,8 @@ class Activity(models.Model):
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
     place = models.CharField(_("place"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-starts_on", "title"]
@@ -425,6 +435,8 @@ class Review(models.Model):
     comments = models.TextField(_("comments"), blank=True)
     next_review_on = models.DateField(_("next review on"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reviewed_on", "-created_at"]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agreements.models.register import Agreement, Partner
+from canto_portal.versions import WatchedQuerySet
 
 # Two terms of one person on one council are consecutive when at most this many days without
 # a term lie between them, on any seat of that council: a term ending on 30 April is followed
@@ -32,7 +33,7 @@ def follows_consecutively(earlier_end, later_start):
     return (later_start - earlier_end).days - 1 <= CONSECUTIVE_TERM_MAX_GAP_DAYS
 
 
-class SeatQuerySet(models.QuerySet):
+class SeatQuerySet(WatchedQuerySet):
     def lock_for_appointment(self, pk):
         """Locks a seat and its council row until the transaction ends (SELECT ... FOR UPDATE
         over the join locks both on PostgreSQL; SQLite locks the whole database on write
@@ -69,7 +70,7 @@ class SeatQuerySet(models.QuerySet):
         return self.annotate(last_held_until=models.Subquery(latest))
 
 
-class AppointmentQuerySet(models.QuerySet):
+class AppointmentQuerySet(WatchedQuerySet):
     def occupying(self):
         """Appointments that take up their seat's time: all but withdrawn ones. The same set
         the PostgreSQL exclusion constraint appointment_no_overlap_per_seat covers."""
@@ -118,6 +119,8 @@ class Council(models.Model):
         _("maximum consecutive terms"), default=2
     )
     description = models.TextField(_("description"), blank=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -301,18 +304,15 @@ class Appointment(models.Model):
         )
         return instance
 
-    def ends_soon(self, today=None):
-        """Whether this is a current term that ends within ENDING_SOON_DAYS."""
+    def ending_soon(self, today=None):
+        """Whether this is a current term that ends within ENDING_SOON_DAYS (templates call it
+        for today)."""
         today = today or timezone.localdate()
         return (
             self.status in (Appointment.Status.NOMINATED, Appointment.Status.ACTIVE)
             and self.starts_on <= today <= self.ends_on
             and (self.ends_on - today).days <= ENDING_SOON_DAYS
         )
-
-    @property
-    def ending_soon(self):
-        return self.ends_soon()
 
     def describe(self):
         """The holder and dates, as conflict messages name another appointment."""

@@ -1,5 +1,6 @@
 """The agreements app's business rules, one module per sub-domain, re-exported here."""
 
+from agreements.models import Clearance
 from agreements.services.briefings import (
     WORKFLOW,
     available_moves,
@@ -14,9 +15,7 @@ from agreements.services.briefings import (
 )
 from agreements.services.exchanges import exchanges_visible_to
 from agreements.services.register import (
-    Clearance,
     agreement_history,
-    confidentialities_visible_to,
     documents_visible_to,
     record_review,
 )
@@ -30,7 +29,6 @@ __all__ = [
     "available_moves",
     "briefing_content_errors",
     "briefing_recipients",
-    "confidentialities_visible_to",
     "documents_visible_to",
     "exchanges_visible_to",
     "make_move",

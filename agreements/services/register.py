@@ -1,48 +1,21 @@
 """Rules of the agreement register: who may see what, reviews, and an agreement's history."""
 
-from dataclasses import dataclass
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from agreements.models import (
     Agreement,
     AgreementDocument,
-    Confidentiality,
+    Clearance,
     Review,
 )
 
 
-@dataclass(frozen=True)
-class Clearance:
-    """The part of a viewer's roles that decides what they may see of agreements, their
-    documents and briefings: the two questions the visibility rules (the visible_to methods,
-    confidentialities_visible_to, the register's filter form) ask of roles, which a clearance
-    answers in their place. Cached fragments are computed from a clearance alone and keyed on
-    it, so they are shared by viewers with the same clearance and never reach another."""
-
-    may_see_register: bool
-    is_member_operator: bool
-
-    @classmethod
-    def of(cls, roles):
-        return cls(roles.may_see_register, roles.is_member_operator)
-
-
-def confidentialities_visible_to(roles):
-    """The confidentiality levels a viewer may see: the same rule as Agreement.visible_to."""
-    if roles.may_see_register:
-        return list(Confidentiality.values)
-    if roles.is_member_operator:
-        return [Confidentiality.PUBLIC, Confidentiality.MEMBERS]
-    return [Confidentiality.PUBLIC]
-
-
-def documents_visible_to(roles):
+def documents_visible_to(clearance: Clearance):
     """Documents whose own level and whose agreement's level both admit the viewer."""
     return AgreementDocument.objects.filter(
-        agreement__in=Agreement.objects.visible_to(roles),
-        confidentiality__in=confidentialities_visible_to(roles),
+        agreement__in=Agreement.objects.visible_to(clearance),
+        confidentiality__in=clearance.confidentialities,
     )
 
 

@@ -160,7 +160,7 @@ def seat_timeline(seats, today=None):
                 left=percent(shown_from),
                 width=f"{width:.3f}",
                 appointment=appointment,
-                ending_soon=appointment is not None and appointment.ends_soon(today),
+                ending_soon=appointment is not None and appointment.ending_soon(today),
                 open_ended=ends_on is None,
             )
         )

@@ -1,11 +1,14 @@
 """Published briefings: the list and one briefing."""
 
+from dataclasses import dataclass
+
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from agreements.apps import BRIEFINGS, REGISTER
 from agreements.forms import BriefingFilterForm
 from agreements.markdown import render_markdown
 from agreements.models import Briefing
@@ -26,10 +29,13 @@ class BriefingListView(CachedListView):
     template_name = "agreements/briefing_list.html"
     listing_template_name = "agreements/includes/briefing_listing.html"
     parameters = BRIEFINGS_PARAMETERS
+    # Register: the partner whose channel published a briefing.
+    shows = (BRIEFINGS, REGISTER)
     paginate_by = 10
     context_object_name = "briefings"
 
-    def filter(self, clearance, filters):
+    @classmethod
+    def filter(cls, clearance, filters):
         form = BriefingFilterForm(filters)
         briefings = (
             form.filter(Briefing.objects.visible_to(clearance))
@@ -45,22 +51,33 @@ class BriefingListView(CachedListView):
 @requires(ANYONE)
 def briefing_detail(request, slug):
     roles = roles_for(request)
-    clearance, is_secretariat = Clearance.of(roles), roles.is_secretariat
     try:
         page = cached(
             "briefing-page",
-            lambda: briefing_page(slug, clearance, is_secretariat),
-            vary_on=(slug, clearance, is_secretariat),
+            briefing_page,
+            key=BriefingView(slug, Clearance.of(roles), roles.is_secretariat),
+            shows=[BRIEFINGS, REGISTER],
         )
     except Http404:
         return hidden(request, _("No such briefing."))
     return render(request, "agreements/briefing_detail.html", page)
 
 
-def briefing_page(slug, clearance, is_secretariat):
+@dataclass(frozen=True)
+class BriefingView:
+    """What a briefing's page depends on: the briefing, the viewer's clearance, and whether
+    the viewer is the Secretariat, who also sees unpublished briefings."""
+
+    slug: str
+    clearance: Clearance
+    is_secretariat: bool
+
+
+def briefing_page(view: BriefingView) -> dict:
     """One briefing's title and rendered article, for the cache; 404 (and nothing cached)
     when the viewer may not read it. The Secretariat also sees unpublished ones, marked as a
     preview."""
+    slug, clearance, is_secretariat = view.slug, view.clearance, view.is_secretariat
     briefings = Briefing.objects.all() if is_secretariat else Briefing.objects.visible_to(clearance)
     briefing = get_object_or_404(
         briefings.select_related("channel").prefetch_related("topics"), slug=slug

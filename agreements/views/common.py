@@ -1,5 +1,6 @@
 """What the agreements pages share: cached filtered lists and private files."""
 
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
@@ -11,7 +12,7 @@ from django.views import View
 from agreements.services import (
     Clearance,
 )
-from canto_portal.fragments import fragment, known_parameters
+from canto_portal.fragments import NotKept, bounded, fragment, known_parameters
 from members.access import RequiresAccess
 from members.roles import roles_for
 
@@ -26,43 +27,58 @@ def page_or_404(rows, number, per_page):
         raise Http404(_("No such page.")) from error
 
 
+@dataclass(frozen=True)
+class ListQuery:
+    """What a cached list depends on: the viewer's clearance and the known parameters, as
+    (name, value) pairs."""
+
+    clearance: Clearance
+    params: tuple[tuple[str, str], ...]
+
+
 class CachedListView(RequiresAccess, View):
     """A list of what the viewer's clearance admits, filtered by a form and paged by the
     known query parameters, with page links that keep the filters. Its filters, page and
     links are one fragment, shared by every viewer with the same clearance and parameters.
 
-    Subclasses name their templates and `parameters`, and say in `filter(clearance,
-    filters)` which form and rows the filters give."""
+    Subclasses name their templates, `parameters` and the scopes the list `shows`, and say
+    in the class method `filter(clearance, filters)` which form and rows the filters give."""
 
     template_name = None
     listing_template_name = None
     parameters = ()
+    shows = ()
     paginate_by = None
     context_object_name = None
 
     def get(self, request):
-        clearance = Clearance.of(roles_for(request))
-        params = known_parameters(request, self.parameters)
         listing = fragment(
             # Named after its template: one fragment per template.
             self.listing_template_name,
             self.listing_template_name,
-            lambda: self.listing(clearance, params),
-            vary_on=(clearance, *sorted(params.items())),
+            # A class method: computed from the key alone, never from the request.
+            self.listing,
+            key=ListQuery(
+                Clearance.of(roles_for(request)), known_parameters(request, self.parameters)
+            ),
+            shows=self.shows,
         )
         return render(request, self.template_name, {"listing": listing})
 
-    def listing(self, clearance, params):
+    @classmethod
+    def listing(cls, query: ListQuery) -> dict | NotKept:
+        params = dict(query.params)
         filters = {name: value for name, value in params.items() if name != "page"}
-        form, rows = self.filter(clearance, filters)
-        page = page_or_404(rows, params.get("page"), self.paginate_by)
-        return {
+        form, rows = cls.filter(query.clearance, filters)
+        page = page_or_404(rows, params.get("page"), cls.paginate_by)
+        context = {
             "filter_form": form,
             "page_obj": page,
-            self.context_object_name: page.object_list,
+            cls.context_object_name: page.object_list,
             "query": urlencode(filters),
-            "may_see_register": clearance.may_see_register,
+            "may_see_register": query.clearance.may_see_register,
         }
+        return context if bounded(form, params, page) else NotKept(context)
 
 
 def private_pdf_response(field_file, filename):

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from agreements.services import (
+    Clearance,
     exchanges_visible_to,
 )
 from agreements.views.common import private_pdf_response
@@ -23,7 +24,7 @@ class ExchangeListView(RequiresAccess, ListView):
 
     def get_queryset(self):
         return (
-            exchanges_visible_to(roles_for(self.request))
+            exchanges_visible_to(Clearance.of(roles_for(self.request)))
             .select_related("partner", "agreement")
             .order_by("-exchanged_on", "title", "pk")
         )
@@ -33,7 +34,12 @@ class ExchangeListView(RequiresAccess, ListView):
 @requires(ANYONE)
 def exchange_attachment(request, pk):
     """An exchange's PDF, only when the exchange (and its agreement) admit the viewer."""
-    exchange = exchanges_visible_to(roles_for(request)).filter(pk=pk).exclude(attachment="").first()
+    exchange = (
+        exchanges_visible_to(Clearance.of(roles_for(request)))
+        .filter(pk=pk)
+        .exclude(attachment="")
+        .first()
+    )
     if exchange is None:
         return hidden(request, _("No such attachment."))
     return private_pdf_response(

@@ -1,5 +1,7 @@
 """The agreement register: the list, one agreement, its documents, reviews and exports."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,6 +9,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from agreements.apps import REGISTER
 from agreements.forms import RegisterFilterForm, ReviewForm
 from agreements.models import Agreement
 from agreements.resources import register_export_response
@@ -19,6 +22,7 @@ from agreements.services import (
 from agreements.views.common import CachedListView, private_pdf_response
 from canto_portal.fragments import fragment
 from members.access import ANYONE, BOARD_MEMBER, BOARD_OR_SECRETARIAT, hidden, requires
+from members.apps import LOGINS
 from members.roles import roles_for
 
 # What the register's listing varies on besides the viewer's clearance; any other parameter
@@ -35,11 +39,11 @@ REGISTER_PARAMETERS = (
 )
 
 
-def filtered_register(roles, filters):
-    """The filter form and the agreements `roles` (or a Clearance) may see, filtered and
+def filtered_register(clearance: Clearance, filters):
+    """The filter form and the agreements `clearance` admits, filtered and
     sorted by `filters`."""
-    visible = Agreement.objects.visible_to(roles)
-    form = RegisterFilterForm(filters, roles=roles, agreements=visible)
+    visible = Agreement.objects.visible_to(clearance)
+    form = RegisterFilterForm(filters, clearance=clearance, agreements=visible)
     agreements = form.filter(visible).select_related("responsible").prefetch_related("partners")
     return form, agreements
 
@@ -52,10 +56,13 @@ class RegisterView(CachedListView):
     template_name = "agreements/register.html"
     listing_template_name = "agreements/includes/register_listing.html"
     parameters = REGISTER_PARAMETERS
+    # Logins: the staff member responsible for each agreement.
+    shows = (REGISTER, LOGINS)
     paginate_by = 25
     context_object_name = "agreements"
 
-    def filter(self, clearance, filters):
+    @classmethod
+    def filter(cls, clearance, filters):
         return filtered_register(clearance, filters)
 
 
@@ -63,7 +70,7 @@ class RegisterView(CachedListView):
 @requires(BOARD_OR_SECRETARIAT)
 def register_print(request):
     """The filtered register on one printable page, for board packs."""
-    form, agreements = filtered_register(roles_for(request), request.GET)
+    form, agreements = filtered_register(Clearance.of(roles_for(request)), request.GET)
     return render(
         request, "agreements/register_print.html", {"filter_form": form, "agreements": agreements}
     )
@@ -73,7 +80,7 @@ def register_print(request):
 @requires(BOARD_OR_SECRETARIAT)
 def register_export(request, format_name):
     """The filtered register as CSV or XLSX (agreements/resources.py writes the file)."""
-    _form, agreements = filtered_register(roles_for(request), request.GET)
+    _form, agreements = filtered_register(Clearance.of(roles_for(request)), request.GET)
     # The export names each agreement's successor.
     agreements = agreements.select_related("superseded_by")
     return register_export_response(request, agreements, format_name)
@@ -83,13 +90,14 @@ def register_export(request, format_name):
 @requires(ANYONE)
 def agreement_detail(request, reference):
     roles = roles_for(request)
-    clearance, may_review = Clearance.of(roles), roles.is_board_member
     try:
         details = fragment(
             "agreement-page",
             "agreements/includes/agreement.html",
-            lambda: agreement_page(reference, clearance, may_review),
-            vary_on=(reference, clearance, may_review),
+            agreement_page,
+            key=AgreementView(reference, Clearance.of(roles), roles.is_board_member),
+            # Logins: the staff member responsible, reviewers, and who changed what.
+            shows=[REGISTER, LOGINS],
         )
     except Http404:
         return hidden(request, _("No such agreement."))
@@ -98,9 +106,20 @@ def agreement_detail(request, reference):
     )
 
 
-def agreement_page(reference, clearance, may_review):
+@dataclass(frozen=True)
+class AgreementView:
+    """What the agreement page depends on: the agreement, the viewer's clearance, and whether
+    the viewer may record a review (a board member, not the Secretariat)."""
+
+    reference: str
+    clearance: Clearance
+    may_review: bool
+
+
+def agreement_page(view: AgreementView) -> dict:
     """The agreement page's content, for the cached fragment; 404 (and nothing cached) when
     the clearance does not admit the agreement."""
+    reference, clearance, may_review = view.reference, view.clearance, view.may_review
     agreement = get_object_or_404(
         Agreement.objects.visible_to(clearance)
         .select_related("responsible", "superseded_by")
@@ -140,7 +159,7 @@ def review_create(request, reference):
 def document_download(request, reference, pk):
     """A document, only when both its agreement and the document itself admit the viewer."""
     document = (
-        documents_visible_to(roles_for(request))
+        documents_visible_to(Clearance.of(roles_for(request)))
         .select_related("agreement")
         .filter(agreement__reference=reference, pk=pk)
         .first()

@@ -1,8 +1,11 @@
 """Who holds CANTO's council seats, and the timeline of their terms."""
 
+from dataclasses import dataclass
+
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from agreements.apps import REGISTER, SEATS
 from agreements.services import (
     representative_seats,
     seat_timeline,
@@ -10,6 +13,7 @@ from agreements.services import (
 )
 from canto_portal.fragments import fragment
 from members.access import REPRESENTATIVES_VIEWER, requires
+from members.apps import MEMBERS
 from members.roles import roles_for
 
 
@@ -19,21 +23,33 @@ def representatives(request):
     """Who holds CANTO's council seats. Member operators, the Board and the Secretariat see
     each seat's current holder; the Board and the Secretariat also see the timeline of every
     term and vacancy. Anyone else logged in is refused: the list names people."""
-    with_timeline = roles_for(request).may_see_register
     listing = fragment(
         "representatives",
         "agreements/includes/representatives.html",
-        lambda: representatives_context(with_timeline),
-        vary_on=(with_timeline,),
+        representatives_context,
+        key=SeatsView(with_timeline=roles_for(request).may_see_register),
+        shows=REPRESENTATIVES_SHOW,
     )
     return render(request, "agreements/representatives.html", {"listing": listing})
 
 
-def representatives_context(with_timeline):
+# Seats, their holders with their organisations, and the councils' partners.
+REPRESENTATIVES_SHOW = (SEATS, MEMBERS, REGISTER)
+
+
+@dataclass(frozen=True)
+class SeatsView:
+    """Whether the viewer sees the timeline of every term and vacancy (the Board and the
+    Secretariat) or only each seat's current holder."""
+
+    with_timeline: bool
+
+
+def representatives_context(view: SeatsView) -> dict:
     """Every seat with its current holder and, for the Board and the Secretariat, the
     timeline, for the cached fragment (the day is part of its key)."""
     seats = representative_seats()
-    if not with_timeline:
+    if not view.with_timeline:
         return {"seats": seats}
     seats = list(timeline_seats(seats))
     return {"seats": seats, "timeline": seat_timeline(seats)}

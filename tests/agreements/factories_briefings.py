@@ -1,4 +1,4 @@
-"""Factories for briefings and information exchanges (issue 6)."""
+"""Factories for briefings and information exchanges."""
 
 import datetime
 
@@ -60,4 +60,4 @@ class InformationExchangeFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     direction = InformationExchange.Direction.RECEIVED
     attachment = factory.django.FileField(filename="report.pdf", data=PDF_BYTES)
-    audience = Confidentiality.PUBLIC
+    confidentiality = Confidentiality.PUBLIC

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.core.management import call_command
 
-from agreements import alerts
-from agreements.alerts import REGISTER_ALERT_PRODUCERS, Alert, expiry_threshold, send_alerts
+from agreements.alerts import REGISTER_ALERT_PRODUCERS, Alert, send_alerts, sending
+from agreements.alerts.register import expiry_threshold
 from agreements.models import Agreement, Commitment, SentAlert
 from tests.agreements.factories import AgreementFactory, CommitmentFactory
 from tests.members.factories import BoardTermFactory, ContactFactory, UserFactory
@@ -193,14 +193,14 @@ def test_failed_send_is_not_recorded_and_retried_next_run(mailoutbox, director, 
 def test_one_failing_alert_does_not_stop_the_others(mailoutbox, director, monkeypatch):
     AgreementFactory(expires_on=days(7))
     AgreementFactory(next_review_on=days(-1))
-    real_send = alerts.build_message
+    real_send = sending.build_message
 
     def fail_expiry(alert):
         if alert.key.startswith("agreement-expiry"):
             raise ConnectionRefusedError("refused")
         return real_send(alert)
 
-    monkeypatch.setattr(alerts, "build_message", fail_expiry)
+    monkeypatch.setattr(sending, "build_message", fail_expiry)
 
     sent = send_register_alerts(TODAY)
 
@@ -211,16 +211,16 @@ def test_alert_recorded_by_another_run_meanwhile_is_not_sent(mailoutbox):
     alert = Alert("test:raced", "Subject", ["a@example.org"], "emails/alert_review_overdue")
     SentAlert.objects.create(key=alert.key)
 
-    assert alerts.send_alert(alert) is False
+    assert sending.send_alert(alert) is False
     assert mailoutbox == []
 
 
 def test_same_alert_keeps_the_same_message_id():
     alert = Alert("test:key", "Subject", ["a@example.org"], "emails/alert_review_overdue")
 
-    first = alerts.build_message(alert).extra_headers["Message-ID"]
+    first = sending.build_message(alert).extra_headers["Message-ID"]
 
-    assert first == alerts.build_message(alert).extra_headers["Message-ID"]
+    assert first == sending.build_message(alert).extra_headers["Message-ID"]
 
 
 def test_alert_with_nobody_to_tell_is_not_recorded(mailoutbox):
@@ -248,7 +248,7 @@ def test_other_apps_add_producers(mailoutbox, settings):
 
 
 def test_send_alerts_command_reports_what_it_sent(mailoutbox, director, capsys, monkeypatch):
-    monkeypatch.setattr(alerts, "ALERT_PRODUCERS", REGISTER_ALERT_PRODUCERS)
+    monkeypatch.setattr("agreements.alerts.ALERT_PRODUCERS", REGISTER_ALERT_PRODUCERS)
     AgreementFactory(expires_on=days(7))
 
     call_command("send_alerts", "--date", TODAY.isoformat())

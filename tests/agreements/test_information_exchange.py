@@ -1,4 +1,4 @@
-"""Information exchanged with partners: /exchanges/, attachment downloads by audience (the
+"""Information exchanged with partners: /exchanges/, attachment downloads by confidentiality (the
 rules of agreement documents) and the Secretariat's admin."""
 
 import pytest
@@ -11,7 +11,7 @@ from agreements.models import InformationExchange
 from tests.agreements.factories import PDF_BYTES, AgreementFactory, PartnerFactory
 from tests.agreements.factories_briefings import InformationExchangeFactory
 
-# The same audiences as agreement documents, so the same table of who sees what.
+# The same levels as agreement documents, so the same table of who sees what.
 from tests.agreements.test_confidentiality import BOARD, MEMBERS, PUBLIC, SEES, refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tmp_private_storage")]
@@ -27,10 +27,8 @@ def attachment_url(exchange):
 
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("role", ROLES)
-def test_the_list_shows_an_exchange_only_to_roles_cleared_for_its_audience(
-    role_client, role, level
-):
-    exchange = InformationExchangeFactory(audience=level)
+def test_the_list_shows_an_exchange_only_to_roles_cleared_for_its_level(role_client, role, level):
+    exchange = InformationExchangeFactory(confidentiality=level)
 
     response = role_client.get(LIST_URL)
 
@@ -39,8 +37,8 @@ def test_the_list_shows_an_exchange_only_to_roles_cleared_for_its_audience(
 
 @pytest.mark.parametrize("level", LEVELS)
 @pytest.mark.parametrize("role", ROLES)
-def test_the_attachment_downloads_only_for_roles_cleared_for_its_audience(role_client, role, level):
-    exchange = InformationExchangeFactory(audience=level)
+def test_the_attachment_downloads_only_for_roles_cleared_for_its_level(role_client, role, level):
+    exchange = InformationExchangeFactory(confidentiality=level)
 
     response = role_client.get(attachment_url(exchange))
 
@@ -54,7 +52,7 @@ def test_the_attachment_downloads_only_for_roles_cleared_for_its_audience(role_c
 
 def test_an_exchange_under_an_agreement_hidden_from_the_viewer_is_hidden_too(client, operator_a):
     exchange = InformationExchangeFactory(
-        audience=MEMBERS, agreement=AgreementFactory(confidentiality=BOARD)
+        confidentiality=MEMBERS, agreement=AgreementFactory(confidentiality=BOARD)
     )
     client.force_login(operator_a)
 
@@ -63,7 +61,7 @@ def test_an_exchange_under_an_agreement_hidden_from_the_viewer_is_hidden_too(cli
 
 
 def test_the_download_is_never_cached_nor_sniffed(client):
-    exchange = InformationExchangeFactory(audience=PUBLIC)
+    exchange = InformationExchangeFactory(confidentiality=PUBLIC)
 
     response = client.get(attachment_url(exchange))
 
@@ -72,7 +70,7 @@ def test_the_download_is_never_cached_nor_sniffed(client):
 
 
 def test_an_exchange_without_attachment_has_nothing_to_download(client, board_user):
-    exchange = InformationExchangeFactory(audience=PUBLIC, attachment="")
+    exchange = InformationExchangeFactory(confidentiality=PUBLIC, attachment="")
     client.force_login(board_user)
 
     assert client.get(attachment_url(exchange)).status_code == 404
@@ -81,10 +79,10 @@ def test_an_exchange_without_attachment_has_nothing_to_download(client, board_us
 @pytest.mark.parametrize("role", ROLES)
 def test_the_list_runs_the_same_queries_for_3_and_30_exchanges(role_client, role):
     partner = PartnerFactory()
-    InformationExchangeFactory.create_batch(3, audience=PUBLIC, partner=partner)
+    InformationExchangeFactory.create_batch(3, confidentiality=PUBLIC, partner=partner)
     with CaptureQueriesContext(connection) as with_3:
         role_client.get(LIST_URL)
-    InformationExchangeFactory.create_batch(27, audience=PUBLIC, partner=PartnerFactory())
+    InformationExchangeFactory.create_batch(27, confidentiality=PUBLIC, partner=PartnerFactory())
 
     with CaptureQueriesContext(connection) as with_30:
         role_client.get(f"{LIST_URL}?page=2")
@@ -102,7 +100,7 @@ def admin_add(client, attachment):
             "partner": partner.pk,
             "direction": "received",
             "description": "",
-            "audience": "members",
+            "confidentiality": "members",
             "attachment": attachment,
         },
     )

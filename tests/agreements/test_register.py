@@ -383,9 +383,7 @@ def test_an_anonymous_review_is_sent_to_log_in_and_records_nothing(client):
     assert not Review.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "role", ["anonymous", "operator_a", "operator_b", "member_admin_a", "secretariat_user"]
-)
+@pytest.mark.parametrize("role", ["operator_a", "operator_b", "member_admin_a", "secretariat_user"])
 def test_only_board_members_may_open_the_review_form(role_client, role):
     assert role_client.get(f"/agreements/{ISOC}/review/").status_code == 403
 
