@@ -15,6 +15,7 @@ from tests.members.factories import (
     MemberFactory,
     MembershipCategoryFactory,
     UserFactory,
+    activate_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,9 @@ def test_member_operator_cannot_use_the_admin(client, operator_a):
 
 
 def test_staff_outside_the_secretariat_group_is_refused(client):
-    client.force_login(UserFactory(is_staff=True))
+    staff = UserFactory(is_staff=True)
+    activate_totp(staff)
+    client.force_login(staff)
 
     assert client.get(reverse("admin:members_member_changelist")).status_code == 403
 
@@ -335,6 +338,7 @@ def test_member_list_seen_again_runs_no_query_however_many_members(
 def viewer(db):
     """Staff who may look at the register but not change it: no actions, so no checkboxes."""
     user = UserFactory(is_staff=True)
+    activate_totp(user)
     user.user_permissions.add(
         Permission.objects.get(codename="view_member", content_type__app_label="members")
     )
@@ -425,7 +429,9 @@ def test_member_list_seen_again_offers_actions_that_pass_the_csrf_check(
 def test_member_list_is_never_shown_to_staff_without_permission(client, secretariat_user):
     client.force_login(secretariat_user)
     member_list(client)
-    client.force_login(UserFactory(is_staff=True))
+    staff = UserFactory(is_staff=True)
+    activate_totp(staff)
+    client.force_login(staff)
 
     response = client.get(reverse("admin:members_member_changelist"))
 

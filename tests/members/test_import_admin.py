@@ -17,6 +17,7 @@ from tests.members.factories import (
     MemberFactory,
     MembershipCategoryFactory,
     UserFactory,
+    activate_totp,
 )
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,7 @@ def secretariat_client(client, secretariat_user):
 
 def staff_client(client, *codenames):
     user = UserFactory(is_staff=True)
+    activate_totp(user)
     user.user_permissions.add(*Permission.objects.filter(codename__in=codenames))
     client.force_login(user)
     return client

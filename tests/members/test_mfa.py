@@ -8,13 +8,19 @@ from allauth.mfa.totp.internal.auth import (
     hotp_value,
     yield_hotp_counters_from_time,
 )
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
 from members.adapters import InvitationOnlyAccountAdapter, PortalMFAAdapter
 from members.roles import SECRETARIAT_GROUP
-from tests.members.factories import BoardTermFactory, ContactFactory, UserFactory, activate_totp
+from tests.members.factories import (
+    BoardTermFactory,
+    ContactFactory,
+    MemberFactory,
+    UserFactory,
+    activate_totp,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -285,3 +291,57 @@ def test_secretariat_lands_in_the_back_office_after_login(rf, secretariat_user):
     assert InvitationOnlyAccountAdapter(request).get_login_redirect_url(request) == reverse(
         "admin:index"
     )
+
+
+@pytest.fixture
+def staff_with_direct_permissions():
+    """Back-office staff outside the Secretariat group, given permissions one by one."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(
+        *Permission.objects.filter(
+            codename__in=["view_member", "change_member"], content_type__app_label="members"
+        )
+    )
+    return user
+
+
+def test_staff_with_direct_permissions_and_no_second_factor_cannot_open_the_admin(
+    client, staff_with_direct_permissions
+):
+    member = MemberFactory(staff_notes="Late payer; do not extend credit.")
+    client.force_login(staff_with_direct_permissions)
+
+    response = client.get(reverse("admin:members_member_change", args=[member.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_superuser_without_a_second_factor_cannot_open_the_admin(client):
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+
+    response = client.get(reverse("admin:index"))
+
+    assert response["Location"] == reverse("mfa_activate_totp")
+
+
+def test_staff_with_direct_permissions_and_a_second_factor_opens_the_admin(
+    client, staff_with_direct_permissions
+):
+    member = MemberFactory(staff_notes="Late payer; do not extend credit.")
+    activate_totp(staff_with_direct_permissions)
+    client.force_login(staff_with_direct_permissions)
+
+    response = client.get(reverse("admin:members_member_change", args=[member.pk]))
+
+    assert response.status_code == 200
+    assert "Late payer" in response.text
+
+
+def test_staff_login_cannot_switch_its_last_totp_off(staff_with_direct_permissions):
+    activate_totp(staff_with_direct_permissions)
+    totp = Authenticator.objects.get(
+        user=staff_with_direct_permissions, type=Authenticator.Type.TOTP
+    )
+
+    assert not PortalMFAAdapter().can_delete_authenticator(totp)
