@@ -1,8 +1,10 @@
 """Shared factories for the agreements app (register, council seats, briefings reuse them)."""
 
 import datetime
+import io
 
 import factory
+from pypdf import PdfWriter
 
 from agreements.models import (
     Activity,
@@ -16,13 +18,18 @@ from agreements.models import (
 )
 from tests.members.factories import UserFactory
 
-# The smallest file that passes agreements.validators.validate_pdf: a real, if empty, PDF.
-PDF_BYTES = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+def blank_pdf():
+    """The smallest file that passes agreements.validators.validate_pdf: a real, blank,
+    one-page PDF."""
+    buffer = io.BytesIO()
+    writer = PdfWriter()
+    writer.add_blank_page(width=612, height=792)
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+PDF_BYTES = blank_pdf()
 
 
 class PartnerFactory(factory.django.DjangoModelFactory):

@@ -194,10 +194,6 @@ def test_partner_name_is_unique():
         Partner.objects.create(name="Caribbean Spectrum Forum", kind="regional")
 
 
-def test_validate_pdf_accepts_a_pdf_by_content_whatever_its_name():
-    validate_pdf(SimpleUploadedFile("scan.txt", PDF_BYTES))
-
-
 def test_validate_pdf_refuses_a_renamed_non_pdf():
     with pytest.raises(ValidationError) as error:
         validate_pdf(SimpleUploadedFile("contract.pdf", b"PK\x03\x04 a zip file"))
