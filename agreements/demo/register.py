@@ -1,6 +1,7 @@
 """Fictional agreements, partners, reviews and documents for the demo register."""
 
 import datetime
+import posixpath
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -378,9 +379,29 @@ def seed_document(agreement, kind, title, confidentiality, lines):
         defaults={"kind": kind, "confidentiality": confidentiality},
     )
     if not document.file or not document.file.storage.exists(document.file.name):
-        name = f"{slugify(title)}.pdf"
-        document.file.save(name, ContentFile(minimal_pdf([title, *lines])), save=True)
+        store_pdf(document.file, f"{slugify(title)}.pdf", [title, *lines])
     return document
+
+
+def store_pdf(file, name, lines):
+    """Saves the demo PDF to `file` and its row. A database rebuilt while the stored files were
+    kept finds the same PDF in its folder already: the row points at it instead of storing a
+    second copy."""
+    content = minimal_pdf(lines)
+    folder = posixpath.dirname(file.field.generate_filename(file.instance, name))
+    for path in stored_files(file.storage, folder):
+        with file.storage.open(path) as stored:
+            if stored.read() == content:
+                file.name = path
+                file.instance.save()
+                return
+    file.save(name, ContentFile(content), save=True)
+
+
+def stored_files(storage, folder):
+    if not storage.exists(folder):
+        return []
+    return [f"{folder}/{name}" for name in storage.listdir(folder)[1]]
 
 
 def seed_agreements(today):

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -7,6 +9,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from agreements.models import AgreementDocument, InformationExchange
 from members.demo import DEMO_LOGINS, current_demo_code
 from members.models import BoardTerm, Contact, Dues, Member
 from members.roles import Roles
@@ -96,6 +99,26 @@ def test_seeding_again_writes_nothing_when_nothing_changed(seeded):
     assert writes == []
 
 
+def stored_files(folder):
+    return sorted(path.relative_to(folder) for path in folder.rglob("*") if path.is_file())
+
+
+def test_seeding_a_rebuilt_database_stores_no_second_copy_of_a_demo_pdf(
+    seeded, tmp_private_storage
+):
+    stored = stored_files(tmp_private_storage)
+    # A database rebuilt while the stored files were kept: the rows are gone, the files not.
+    AgreementDocument.objects.all().delete()
+    InformationExchange.objects.all().delete()
+
+    call_command("seed_demo", verbosity=0)
+
+    assert stored_files(tmp_private_storage) == stored
+    assert {str(document.file) for document in AgreementDocument.objects.all()} | {
+        str(exchange.attachment) for exchange in InformationExchange.objects.all()
+    } == {str(path) for path in stored}
+
+
 def test_seed_demo_creates_the_demo_logins_while_debug_is_on(seeded):
     emails = set(get_user_model().objects.values_list("email", flat=True))
 
@@ -132,3 +155,13 @@ def test_demo_logins_that_need_two_factor_accept_the_printed_code(seeded, role):
     )
 
     assert TOTP(authenticator).validate_code(current_demo_code(role))
+
+
+def test_demo_logins_prints_the_address_the_portal_is_served_at(settings):
+    settings.DEBUG = True
+    settings.PORTAL_URL = "http://127.0.0.1:9000"
+    output = StringIO()
+
+    call_command("demo_logins", stdout=output)
+
+    assert "Open http://127.0.0.1:9000/accounts/login/ " in output.getvalue()
