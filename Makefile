@@ -29,12 +29,14 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo
 
+# Links in emails and the address `demo_logins` prints follow the address served.
+run: export PORTAL_URL ?= http://$(HOST):$(PORT)
 run: seed
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py demo_logins
 	$(BIN)/python manage.py resume_briefing_deliveries
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker' EXIT; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Connections are not kept between requests in tests, so the browser tests' live server
@@ -51,10 +53,11 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Everything `make run` made, the documents it stored in private/ and media/ included.
 clean:
-	rm -rf $(VENV) staticfiles db.sqlite3
+	rm -rf $(VENV) staticfiles db.sqlite3 private media
 
-# The load benchmark (issue 8): PostgreSQL at 127.0.0.1:5432, writes docs/benchmarks.md.
+# The load benchmark: PostgreSQL at 127.0.0.1:5432, writes docs/benchmarks.md.
 bench: install-dev
 	$(BIN)/pip install --quiet -r requirements/bench.txt
 	$(BIN)/python bench/run.py $(BENCH_ARGS)

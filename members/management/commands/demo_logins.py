@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.urls import reverse
 
+from canto_portal.links import absolute_url
 from members.demo import DEMO_LOGINS, DEMO_TOTP_SECRETS, current_demo_code
 
 
@@ -24,6 +26,6 @@ class Command(BaseCommand):
                 )
             self.stdout.write(line)
         self.stdout.write(
-            "Open http://127.0.0.1:8000/accounts/login/ . For a fresh code: "
+            f"Open {absolute_url(reverse('account_login'))} . For a fresh code: "
             ".venv/bin/python manage.py demo_logins"
         )
