@@ -200,6 +200,10 @@ STORAGES = {
 # Briefing bodies may be long; the form says how long is too long, so requests may be larger
 # than Django's 2.5 MB default before the form gets to say it.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# An uploaded file larger than this goes to a temporary file, not a worker's memory, while the
+# PDF check reads it (20 MB at most, agreements/validators.py). Django takes in the whole
+# request before any check: the proxy's client_max_body_size caps it (README, Deployment).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
