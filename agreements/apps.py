@@ -1,8 +1,31 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# What the portal's cached parts show (canto_portal/versions.py), one scope per sub-domain.
+# Exchanges, briefing deliveries and sent alerts appear on no cached part: writes to them
+# leave the cache alone.
+REGISTER = "register"
+SEATS = "seats"
+BRIEFINGS = "briefings"
+
 
 class AgreementsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "agreements"
     verbose_name = _("Partnership agreements")
+
+    def ready(self):
+        from canto_portal.versions import watch
+
+        register = (
+            "Partner",
+            "Agreement",
+            "Signatory",
+            "Commitment",
+            "AgreementDocument",
+            "Activity",
+            "Review",
+        )
+        watch(*map(self.get_model, register), scope=REGISTER)
+        watch(*map(self.get_model, ("Council", "Seat", "Appointment")), scope=SEATS)
+        watch(*map(self.get_model, ("Topic", "Briefing", "BriefingMove")), scope=BRIEFINGS)

@@ -5,6 +5,6 @@ class CantoPortalConfig(AppConfig):
     name = "canto_portal"
 
     def ready(self):
-        from canto_portal.fragments import watch_models
+        from canto_portal import versions
 
-        watch_models()
+        versions.connect()

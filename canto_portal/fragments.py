@@ -1,205 +1,157 @@
 """Rendered parts of pages, kept in the shared cache until the data they show changes.
 
 The lists most people open (the directory, the register, briefings, representatives…) are
-rendered once and then read from the cache (issue 8). A fragment's key carries:
-- the portal's data version, replaced by any write to the data pages show (see
-  `watch_models`), so that a fragment rendered before a change is never read again;
+rendered once and then read from the cache. A part's cache key carries:
+- the versions of the scopes it `shows` (canto_portal/versions.py), so that a part rendered
+  before a change to what it shows is never read again;
 - today's date, because standing, terms ending and agreements expiring move with it;
 - the active language;
-- what the caller says the fragment varies on (filters, page, the viewer's kind of access).
+- its `key`: a frozen dataclass holding everything the part depends on (a clearance, the
+  filters, a page). The part is computed from that key alone, its only argument, so it
+  cannot depend on something its key does not hold.
 
-Fragments are rendered without the request: no login, no CSRF token, no message can leak
-from one viewer's fragment into another's. Whatever depends on the viewer stays outside."""
+Parts are rendered without the request: no login, no CSRF token, no message can leak from
+one viewer's part into another's. Whatever depends on the viewer stays outside."""
 
+import dataclasses
 import hashlib
 import time
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from asgiref.local import Local
-from django.apps import apps
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django import forms
 from django.core.cache import cache, caches
-from django.core.signals import request_finished, request_started
-from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.core.paginator import Page
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
-VERSION_KEY = "portal:data-version"
+from canto_portal.versions import versions
+
 local_cache = caches["local"]
-# Per thread (and per asyncio task): the version as the current request first read it, and
-# whether the thread read the version since it last renewed it.
-_request = Local()
-_thread = Local()
-# A bound on memory, not on staleness: a changed fragment is unreachable at once.
+# A bound on memory, not on staleness: a changed part is unreachable at once.
 TIMEOUT = 10 * 60
-
-# Apps whose data the cached pages show, and the models of theirs no page shows: writes to
-# those (an email marked sent, an alert remembered) leave the fragments alone.
-WATCHED_APPS = ("members", "agreements")
-UNWATCHED_MODELS = {"agreements.BriefingDelivery", "agreements.SentAlert"}
+# How a ticked box reaches a query string.
+CHECKED = {"on", "true", "1"}
 
 
-def data_version():
-    """The version, read once per request: a page with several fragments asks only once."""
-    _thread.version_read = True
-    version = getattr(_request, "version", None)
-    if version is None:
-        version = cache.get(VERSION_KEY)
-        if version is None:
-            # A fresh number rather than 1: fragments cached under an evicted version must
-            # not become readable again.
-            cache.add(VERSION_KEY, time.time_ns(), timeout=None)
-            version = cache.get(VERSION_KEY)
-        if getattr(_request, "active", False):
-            _request.version = version
-    return version
+@dataclasses.dataclass(frozen=True)
+class NotKept:
+    """What a part's compute function returns to have `value` shown this once and not kept:
+    computed from free text or from a value outside a bounded set, it would add an entry to
+    the cache for each new value a visitor sends."""
+
+    value: Any
 
 
-def data_changed():
-    """Makes every fragment rendered so far unreachable.
-
-    Outside a transaction the write is committed: renew now. Inside one, other processes see
-    the write when it commits, so the version is renewed then; this thread sees it at once,
-    so the version is also renewed now if the thread has read it since its last renewal (an
-    import of a thousand rows renews it twice, not a thousand times)."""
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
-        renew_version()
-        return
-    if not any(callback is renew_version for _, callback, _ in connection.run_on_commit):
-        transaction.on_commit(renew_version)
-        renew_version()
-    elif getattr(_thread, "version_read", True):
-        renew_version()
-
-
-def renew_version():
-    cache.set(VERSION_KEY, time.time_ns(), timeout=None)
-    _thread.version_read = False
-    # The writer's own request reads its change back under the new version.
-    _request.version = None
-
-
-def _request_started(**kwargs):
-    _request.active = True
-    _request.version = None
-
-
-def _request_finished(**kwargs):
-    _request.active = False
-    _request.version = None
-
-
-def fragment(name, template_name, context, vary_on=()):
-    """`template_name` rendered with `context`, from the cache when the same fragment was
-    rendered for the same data, day, language and `vary_on`.
-
-    `context` may be a callable returning the context, so that its queries run only when the
-    fragment is not in the cache."""
-
-    def render():
-        return render_to_string(template_name, context() if callable(context) else context)
-
-    # Rendered by our own template, which escaped what it had to.
-    return mark_safe(cached(name, render, vary_on))
-
-
-def cached(name, compute, vary_on=(), timeout=None):
-    """What `compute()` returns (anything the cache can pickle, None included), computed once
-    for the same data, day, language and `vary_on`.
+def cached(
+    name: str,
+    compute: Callable[..., Any],
+    *,
+    shows: Iterable[str],
+    key: Any = None,
+    timeout: Callable[[Any], float] | None = None,
+) -> Any:
+    """What `compute(key)` (or `compute()` without a key) returns, anything the cache can
+    pickle, None included, computed once for the same data of `shows`, day, language and key.
 
     `timeout(value)` may shorten the time it is kept, for a value that changes with the time
     of day rather than with the data.
 
     Each process also keeps what it read in its own memory: a key names one version of the
     data, so what it holds can never change, only expire."""
-    key = fragment_key(name, vary_on)
-    entry = local_cache.get(key)
+    if key is not None and not _is_frozen_dataclass(key):
+        raise TypeError(f"The key of {name!r} must be a frozen dataclass, not {key!r}.")
+    cache_key = part_key(name, shows, key)
+    entry = local_cache.get(cache_key)
     if entry is None:
-        entry = cache.get(key)
+        entry = cache.get(cache_key)
         if entry is None:
-            value = compute()
+            value = compute() if key is None else compute(key)
+            if isinstance(value, NotKept):
+                return value.value
             seconds = TIMEOUT if timeout is None else min(TIMEOUT, timeout(value))
             entry = (time.time() + seconds, value)
             if seconds > 0:
-                cache.set(key, entry, seconds)
+                cache.set(cache_key, entry, seconds)
         remaining = entry[0] - time.time()
         if remaining > 0:
-            local_cache.set(key, entry, remaining)
+            local_cache.set(cache_key, entry, remaining)
     return entry[1]
 
 
-def seconds_until(moment):
+def fragment(
+    name: str,
+    template_name: str,
+    context: Callable[..., Any],
+    *,
+    shows: Iterable[str],
+    key: Any = None,
+) -> SafeString:
+    """`template_name` rendered with the context `context(key)` (or `context()`) returns,
+    from the cache when rendered before for the same data, day, language and key. The context
+    may come wrapped in NotKept."""
+
+    def render(*key):
+        value = context(*key)
+        if isinstance(value, NotKept):
+            return NotKept(render_to_string(template_name, value.value))
+        return render_to_string(template_name, value)
+
+    # Rendered by our own template, which escaped what it had to.
+    return mark_safe(cached(name, render, shows=shows, key=key))
+
+
+def part_key(name: str, shows: Iterable[str], key: Any) -> str:
+    shows = sorted(shows)
+    parts = [
+        *versions(shows),
+        timezone.localdate().isoformat(),
+        translation.get_language(),
+        key,
+    ]
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"portal:fragment:{name}:{digest}"
+
+
+def _is_frozen_dataclass(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and type(value).__dataclass_params__.frozen
+
+
+def seconds_until(moment) -> float:
     """Whole seconds from now until `moment` (None: no limit), for `cached`'s timeout."""
     if moment is None:
         return TIMEOUT
     return max(0, int((moment - timezone.now()).total_seconds()))
 
 
-def known_parameters(request, names):
-    """The query string's non-empty values of `names`, so that other parameters neither reach
-    a cached listing nor add entries to the cache."""
-    return {name: request.GET[name] for name in names if request.GET.get(name)}
+def known_parameters(request, names: Iterable[str]) -> tuple[tuple[str, str], ...]:
+    """The query string's non-empty values of `names`, in order, so that other parameters
+    neither reach a cached listing nor add entries to the cache."""
+    return tuple((name, request.GET[name]) for name in names if request.GET.get(name))
 
 
-def fragment_key(name, vary_on):
-    parts = [
-        data_version(),
-        timezone.localdate().isoformat(),
-        translation.get_language(),
-        *vary_on,
-    ]
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"portal:fragment:{name}:{digest}"
-
-
-def _on_write(sender, **kwargs):
-    data_changed()
-
-
-# Stamps written at every login (the login's `last_login`, an authenticator's `last_used_at`):
-# they change nothing a page or a role shows, and must not empty the cache each time.
-BOOKKEEPING_FIELDS = {"last_login", "last_used_at"}
-
-
-def _on_login_saved(sender, update_fields=None, **kwargs):
-    if update_fields is None or not set(update_fields) <= BOOKKEEPING_FIELDS:
-        data_changed()
-
-
-def _on_m2m(sender, action, **kwargs):
-    if action.startswith("post_"):
-        data_changed()
-
-
-def watch_models():
-    """Connected per model, not for every sender: a receiver for all senders would stop
-    Django from deleting rows of unrelated models without loading them first."""
-    for app_label in WATCHED_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            if model._meta.label in UNWATCHED_MODELS:
-                continue
-            post_save.connect(_on_write, sender=model, dispatch_uid=f"fragments-{model}")
-            post_delete.connect(_on_write, sender=model, dispatch_uid=f"fragments-del-{model}")
-            for field in model._meta.local_many_to_many:
-                m2m_changed.connect(
-                    _on_m2m, sender=field.remote_field.through, dispatch_uid=f"fragments-{field}"
-                )
-    # Roles (members/roles.py), logins and their permissions (members/backends.py) are cached
-    # too: they read a login, its groups, permissions and authenticators.
-    user = get_user_model()
-    post_save.connect(_on_login_saved, sender=user, dispatch_uid="fragments-login")
-    post_delete.connect(_on_write, sender=user, dispatch_uid="fragments-del-login")
-    for through in (user.groups.through, user.user_permissions.through, Group.permissions.through):
-        m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"fragments-{through}")
-    post_save.connect(_on_write, sender=Group, dispatch_uid="fragments-group")
-    post_delete.connect(_on_write, sender=Group, dispatch_uid="fragments-del-group")
-    authenticator = apps.get_model("mfa", "Authenticator")
-    post_save.connect(_on_login_saved, sender=authenticator, dispatch_uid="fragments-mfa")
-    post_delete.connect(_on_write, sender=authenticator, dispatch_uid="fragments-del-mfa")
-    request_started.connect(_request_started, dispatch_uid="fragments-request-started")
-    request_finished.connect(_request_finished, dispatch_uid="fragments-request-finished")
-    # Data migrations write without signals.
-    post_migrate.connect(_on_write, dispatch_uid="fragments-migrate")
+def bounded(form: forms.Form, params: dict[str, str], page: Page) -> bool:
+    """Whether a listing's parameters are each one of a bounded set of values, spelled as the
+    portal spells them: a choice the form offers, a known object's key, a ticked box, a page
+    number within the page count. Free text, unknown values and other spellings of known
+    ones are shown but never kept: each would add an entry to the cache."""
+    if params.get("page", str(page.number)) not in {str(page.number), "last"}:
+        return False
+    form.is_valid()
+    cleaned = getattr(form, "cleaned_data", {})
+    for name, raw in params.items():
+        if name == "page":
+            continue
+        field = form.fields.get(name)
+        if field is None or name not in cleaned:
+            return False
+        if isinstance(field, forms.ModelChoiceField):
+            if str(field.prepare_value(cleaned[name])) != raw:
+                return False
+        elif isinstance(field, forms.BooleanField):
+            if raw not in CHECKED:
+                return False
+        elif not isinstance(field, forms.ChoiceField):
+            return False
+    return True

@@ -73,9 +73,9 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 1000},
     },
 }
-# Sessions are read from the cache and written through to the database, so a restart of the
-# cache logs nobody out.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions live in the database only: a session holds its login's session hash, which the
+# shared cache must never hold, and a full or restarted cache logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])

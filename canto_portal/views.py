@@ -6,9 +6,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import TemplateView
 
+from agreements.apps import BRIEFINGS
 from agreements.models import Briefing
 from canto_portal.fragments import fragment
 from members.access import ANYONE, RequiresAccess, requires
+from members.apps import MEMBERS
 from members.models import Member
 
 HEALTH_CHECK_KEY = "portal:health-check"
@@ -47,7 +49,9 @@ class HomeView(RequiresAccess, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["introduction"] = fragment("home", "includes/home.html", home_figures)
+        context["introduction"] = fragment(
+            "home", "includes/home.html", home_figures, shows=[MEMBERS, BRIEFINGS]
+        )
         return context
 
 

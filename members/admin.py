@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
@@ -9,6 +12,7 @@ from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from canto_portal.fragments import TIMEOUT, cached
+from members.apps import LOGINS, MEMBERS
 from members import services
 from members.models import (
     Benefit,
@@ -62,6 +66,20 @@ class GoodStandingFilter(admin.SimpleListFilter):
 CSRF_TOKEN_PLACEHOLDER = "csrf-token-of-this-response"
 
 
+def countries_present():
+    codes = Member.objects.order_by().values_list("country", flat=True).distinct()
+    return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
+
+
+@dataclass(frozen=True)
+class MemberListPage:
+    """What a page of the admin's member list depends on: the login, whose name and
+    permissions it shows, and the query string."""
+
+    login: int
+    query: tuple[tuple[str, tuple[str, ...]], ...]
+
+
 class CountryListFilter(admin.SimpleListFilter):
     """The countries members are in, rather than all 250 a country field may hold: a shorter
     list to pick from, and 13 KB less on every page of the list."""
@@ -70,11 +88,7 @@ class CountryListFilter(admin.SimpleListFilter):
     parameter_name = "country"
 
     def lookups(self, request, model_admin):
-        def present():
-            codes = Member.objects.order_by().values_list("country", flat=True).distinct()
-            return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
-
-        return cached("admin-member-countries", present)
+        return cached("admin-member-countries", countries_present, shows=[MEMBERS])
 
     def queryset(self, request, queryset):
         if self.value():
@@ -201,16 +215,23 @@ class MemberAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
 
     def changelist_view(self, request, extra_context=None):
         """Each login's pages of the list come from the cache, rendered once per version of
-        the data (issue 8): the Secretariat pages back and forth through filters, searches
-        and members. The cached page holds a placeholder where the CSRF token goes, and each
-        response a freshly masked token. A page with messages to show is rendered afresh."""
-        if request.method != "GET" or len(messages.get_messages(request)):
+        the data: the Secretariat pages back and forth through filters and members. The
+        cached page holds a placeholder where the CSRF token goes, and each response a
+        freshly masked token. A page with messages to show is rendered afresh, and
+        so is a search: free text would add an entry to the cache for each new value."""
+        if (
+            request.method != "GET"
+            or len(messages.get_messages(request))
+            or request.GET.get(SEARCH_VAR)
+        ):
             return super().changelist_view(request, extra_context)
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         render = super().changelist_view
 
-        def page():
+        # Rendered by the admin from the request, which holds no more than the key: the
+        # login, the query string, and neither messages nor a CSRF token.
+        def page(key):
             context = {**(extra_context or {}), "csrf_token": CSRF_TOKEN_PLACEHOLDER}
             response = render(request, context)
             if response.status_code != 200 or not hasattr(response, "render"):
@@ -220,7 +241,10 @@ class MemberAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
         html = cached(
             "admin-member-list",
             page,
-            vary_on=(request.user.pk, sorted(request.GET.lists())),
+            key=MemberListPage(
+                request.user.pk, tuple((name, tuple(v)) for name, v in sorted(request.GET.lists()))
+            ),
+            shows=[MEMBERS, LOGINS],
             timeout=lambda html: TIMEOUT if html else 0,
         )
         if html is None:

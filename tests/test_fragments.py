@@ -1,15 +1,22 @@
-"""The cache of rendered fragments (canto_portal/fragments.py): read again until the data,
-the day or the language change, never after."""
+"""The cache of rendered parts (canto_portal/fragments.py, canto_portal/versions.py): a part
+is read again until the data it shows, the day or the language change, never after; a change
+to data it does not show leaves it alone."""
 
+import dataclasses
 import datetime
 
 import pytest
+from django.apps import apps
+from django.core.cache import caches
 from django.core.management import call_command
 from django.template import Context, Template
 from django.utils import timezone, translation
 
+from agreements.apps import REGISTER
 from agreements.models import SentAlert
-from canto_portal import fragments
+from canto_portal import fragments, versions
+from members.apps import LOGINS, MEMBERS
+from members.models import Member
 from tests.agreements.factories import AgreementFactory, PartnerFactory
 from tests.members.factories import MemberFactory
 
@@ -22,7 +29,7 @@ class Counter:
     def __init__(self):
         self.calls = 0
 
-    def __call__(self):
+    def __call__(self, *key):
         self.calls += 1
         return f"rendered {self.calls}"
 
@@ -32,10 +39,23 @@ def compute():
     return Counter()
 
 
-def test_a_value_is_computed_once_and_then_read_from_the_cache(compute):
-    fragments.cached("test", compute)
+def members_part(compute, key=None):
+    return fragments.cached("test", compute, key=key, shows=[MEMBERS])
 
-    assert fragments.cached("test", compute) == "rendered 1"
+
+def register_part(compute):
+    return fragments.cached("test-register", compute, shows=[REGISTER])
+
+
+@dataclasses.dataclass(frozen=True)
+class Country:
+    code: str
+
+
+def test_a_value_is_computed_once_and_then_read_from_the_cache(compute):
+    members_part(compute)
+
+    assert members_part(compute) == "rendered 1"
     assert compute.calls == 1
 
 
@@ -45,92 +65,188 @@ def test_none_is_cached_like_any_other_value():
     def nothing():
         calls.append(1)
 
-    fragments.cached("test", nothing)
-    fragments.cached("test", nothing)
+    members_part(nothing)
+    members_part(nothing)
 
     assert len(calls) == 1
 
 
-def test_what_the_caller_varies_on_gets_its_own_value(compute):
-    fragments.cached("test", compute, vary_on=("JM",))
+def test_a_part_is_computed_from_its_key():
+    def flag(country):
+        return f"flag of {country.code}"
 
-    assert fragments.cached("test", compute, vary_on=("TT",)) == "rendered 2"
+    assert members_part(flag, key=Country("JM")) == "flag of JM"
+
+
+def test_each_key_gets_its_own_value(compute):
+    members_part(compute, key=Country("JM"))
+
+    assert members_part(compute, key=Country("TT")) == "rendered 2"
+
+
+@pytest.mark.parametrize("key", [("JM",), {"country": "JM"}, "JM"])
+def test_a_key_that_is_not_a_frozen_dataclass_is_refused(compute, key):
+    with pytest.raises(TypeError):
+        members_part(compute, key=key)
+
+
+def test_a_value_not_kept_is_computed_each_time():
+    calls = []
+
+    def free_text():
+        calls.append(1)
+        return fragments.NotKept("results for a search")
+
+    assert members_part(free_text) == "results for a search"
+    assert members_part(free_text) == "results for a search"
+    assert len(calls) == 2
 
 
 def test_each_language_gets_its_own_value(compute):
-    fragments.cached("test", compute)
+    members_part(compute)
 
     with translation.override("es"):
-        assert fragments.cached("test", compute) == "rendered 2"
+        assert members_part(compute) == "rendered 2"
 
 
 def test_a_new_day_computes_again(compute, monkeypatch):
-    fragments.cached("test", compute)
+    members_part(compute)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr(timezone, "localdate", lambda: tomorrow)
 
-    assert fragments.cached("test", compute) == "rendered 2"
+    assert members_part(compute) == "rendered 2"
 
 
-def test_saving_a_member_computes_again(compute, member_a):
-    fragments.cached("test", compute)
+def test_saving_a_member_computes_again_what_shows_members(compute, member_a):
+    members_part(compute)
     member_a.city = "Bridgetown"
     member_a.save()
 
-    assert fragments.cached("test", compute) == "rendered 2"
+    assert members_part(compute) == "rendered 2"
+
+
+def test_saving_a_member_leaves_what_shows_only_agreements(compute, member_a):
+    register_part(compute)
+    member_a.name = "Renamed Telecom"
+    member_a.save()
+
+    assert register_part(compute) == "rendered 1"
+
+
+def test_saving_an_agreement_leaves_what_shows_only_members(compute):
+    agreement = AgreementFactory()
+    members_part(compute)
+    agreement.title = "Renamed agreement"
+    agreement.save()
+
+    assert members_part(compute) == "rendered 1"
+
+
+def test_a_part_that_shows_two_scopes_is_computed_again_after_a_change_to_either(compute):
+    def both():
+        return fragments.cached("test-both", compute, shows=[MEMBERS, REGISTER])
+
+    both()
+    MemberFactory()
+    both()
+    AgreementFactory()
+
+    assert both() == "rendered 3"
 
 
 def test_deleting_a_member_computes_again(compute):
     member = MemberFactory()
-    fragments.cached("test", compute)
+    members_part(compute)
     member.delete()
 
-    assert fragments.cached("test", compute) == "rendered 2"
+    assert members_part(compute) == "rendered 2"
 
 
 def test_changing_an_agreements_partners_computes_again(compute):
     agreement = AgreementFactory()
-    fragments.cached("test", compute)
+    register_part(compute)
     agreement.partners.add(PartnerFactory())
 
-    assert fragments.cached("test", compute) == "rendered 2"
+    assert register_part(compute) == "rendered 2"
+
+
+def test_updating_members_in_bulk_computes_again(compute, member_a):
+    members_part(compute)
+    Member.objects.filter(pk=member_a.pk).update(city="Bridgetown")
+
+    assert members_part(compute) == "rendered 2"
+
+
+def test_creating_members_in_bulk_computes_again(compute, member_a):
+    members_part(compute)
+    Member.objects.bulk_create([MemberFactory.build(category=member_a.category)])
+
+    assert members_part(compute) == "rendered 2"
+
+
+def test_updating_several_members_at_once_computes_again(compute, member_a):
+    members_part(compute)
+    member_a.city = "Bridgetown"
+    Member.objects.bulk_update([member_a], ["city"])
+
+    assert members_part(compute) == "rendered 2"
+
+
+def test_deleting_members_in_bulk_computes_again(compute):
+    member = MemberFactory()
+    members_part(compute)
+    Member.objects.filter(pk=member.pk).delete()
+
+    assert members_part(compute) == "rendered 2"
 
 
 def test_a_record_no_page_shows_leaves_the_cache_alone(compute):
-    fragments.cached("test", compute)
+    register_part(compute)
     SentAlert.objects.create(key="expiry-90:test")
 
-    assert fragments.cached("test", compute) == "rendered 1"
+    assert register_part(compute) == "rendered 1"
 
 
-def test_a_migration_computes_again(compute):
-    fragments.cached("test", compute)
+def test_a_migration_computes_everything_again(compute):
+    members_part(compute)
     call_command("migrate", "members", verbosity=0)
 
-    assert fragments.cached("test", compute) == "rendered 2"
+    assert members_part(compute) == "rendered 2"
 
 
-def test_a_lost_version_never_brings_back_an_older_value(compute):
-    fragments.cached("test", compute)
-    fragments.cache.delete(fragments.VERSION_KEY)
+def test_a_restarted_shared_cache_never_brings_back_an_older_value(compute):
+    members_part(compute)
+    caches["default"].clear()
 
-    assert fragments.cached("test", compute) == "rendered 2"
+    assert members_part(compute) == "rendered 2"
 
 
-def test_the_version_is_renewed_again_once_the_transaction_commits(
-    django_capture_on_commit_callbacks,
+def test_a_part_cached_before_a_transaction_commits_is_computed_again_after(
+    compute, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         MemberFactory()
-        MemberFactory()
+        # What another process, which does not see the write yet, would cache meanwhile.
+        members_part(compute)
 
-    assert callbacks == [fragments.renew_version]
+    assert members_part(compute) == "rendered 2"
+
+
+def test_a_write_after_a_read_in_the_same_transaction_is_seen_at_once(compute):
+    MemberFactory()
+    members_part(compute)
+    MemberFactory()
+
+    assert members_part(compute) == "rendered 2"
 
 
 def test_a_fragment_read_from_the_cache_goes_into_a_page_unescaped(member_a):
     def profile():
         return fragments.fragment(
-            "test", "members/includes/member_profile.html", {"member": member_a}
+            "test",
+            "members/includes/member_profile.html",
+            lambda: {"member": member_a},
+            shows=[MEMBERS],
         )
 
     profile()
@@ -140,42 +256,37 @@ def test_a_fragment_read_from_the_cache_goes_into_a_page_unescaped(member_a):
 
 
 def test_a_login_stamping_its_last_login_leaves_the_cache_alone(compute, operator_a):
-    fragments.cached("test", compute)
+    fragments.cached("test", compute, shows=[LOGINS])
     operator_a.last_login = timezone.now()
     operator_a.save(update_fields=["last_login"])
 
-    assert fragments.cached("test", compute) == "rendered 1"
+    assert fragments.cached("test", compute, shows=[LOGINS]) == "rendered 1"
 
 
-def test_a_login_changing_its_name_computes_again(compute, operator_a):
-    fragments.cached("test", compute)
+def test_a_login_changing_its_name_computes_again_what_shows_logins(compute, operator_a):
+    fragments.cached("test", compute, shows=[LOGINS])
     operator_a.first_name = "Renamed"
     operator_a.save()
 
-    assert fragments.cached("test", compute) == "rendered 2"
+    assert fragments.cached("test", compute, shows=[LOGINS]) == "rendered 2"
 
 
-def test_many_writes_in_one_transaction_renew_the_version_once_and_once_more_at_commit(
-    monkeypatch, django_capture_on_commit_callbacks
-):
-    renewals = []
-    set_in_cache = fragments.cache.set
+def test_every_watched_model_of_the_portal_renews_its_version_on_bulk_writes():
+    """Models of other packages (logins, groups, authenticators) keep their own managers:
+    the portal writes them through save() only."""
+    portal_apps = {"members", "agreements"}
+    watched = [m for m in versions.watched_models() if m._meta.app_label in portal_apps]
 
-    def spy(key, value, timeout):
-        if key == fragments.VERSION_KEY:
-            renewals.append(value)
-        set_in_cache(key, value, timeout)
-
-    monkeypatch.setattr(fragments.cache, "set", spy)
-    with django_capture_on_commit_callbacks(execute=True):
-        MemberFactory.create_batch(20)
-
-    assert len(renewals) == 2
+    assert {m._meta.app_label for m in watched} == portal_apps
+    for model in watched:
+        assert isinstance(model._default_manager.all(), versions.WatchedQuerySet), model
 
 
-def test_a_write_after_a_read_in_the_same_transaction_is_seen_at_once(compute):
-    MemberFactory()
-    fragments.cached("test", compute)
-    MemberFactory()
-
-    assert fragments.cached("test", compute) == "rendered 2"
+def test_every_model_of_the_portal_is_watched_or_shown_on_no_cached_part():
+    shown_nowhere = {"InformationExchange", "BriefingDelivery", "SentAlert"}
+    watched = versions.watched_models()
+    for app in ("members", "agreements"):
+        for model in apps.get_app_config(app).get_models():
+            if model.__name__.startswith("Historical") or model.__name__ in shown_nowhere:
+                continue
+            assert model in watched, model

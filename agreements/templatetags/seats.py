@@ -5,6 +5,7 @@ from django import template
 from django.utils.safestring import SafeString
 
 from agreements.services import representative_seats
+from agreements.views.seats import REPRESENTATIVES_SHOW
 from canto_portal.fragments import fragment
 
 register = template.Library()
@@ -16,5 +17,10 @@ def current_representatives() -> SafeString:
     return fragment(
         "current-representatives",
         "agreements/includes/current_representatives.html",
-        lambda: {"seats": representative_seats()},
+        current_seats,
+        shows=REPRESENTATIVES_SHOW,
     )
+
+
+def current_seats() -> dict:
+    return {"seats": representative_seats()}

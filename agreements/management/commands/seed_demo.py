@@ -4,7 +4,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements import demo as agreements_demo
-from canto_portal.fragments import data_changed
 from members import demo as members_demo
 from members.models import Member
 
@@ -18,8 +17,6 @@ class Command(BaseCommand):
             agreements_demo.seed(timezone.localdate())
             if settings.DEBUG:
                 members_demo.seed_demo_logins()
-            # The demo dates its briefings with QuerySet.update(), which sends no signal.
-            data_changed()
         current = Member.objects.current()
         self.stdout.write(
             self.style.SUCCESS(
