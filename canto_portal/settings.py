@@ -113,9 +113,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    # After authentication and messages: sends Secretariat and board logins without a second
-    # factor to set one up (issue 3).
+    # After authentication and messages: sends back-office and board logins without a second
+    # factor to set one up.
     "members.middleware.MFARequiredMiddleware",
+    # Keeps what a logged-in visitor sees out of shared caches and the browser's disk.
+    "members.middleware.PrivateCacheControlMiddleware",
 ]
 
 ROOT_URLCONF = "canto_portal.urls"
@@ -249,7 +251,15 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_ADAPTER = "members.adapters.InvitationOnlyAccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CANTO] "
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# Failed logins: at most 10 per client address and 5 per address and account in 5 minutes.
+# The per-account count is kept per client address (members/adapters.py), so that wrong
+# passwords sent from elsewhere cannot lock a person out.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/5m/ip,5/5m/key"}
+# How many reverse proxies of ours stand in front of gunicorn. 0 (the default) ignores
+# X-Forwarded-For, which any client can write; behind one proxy that appends the client's
+# address to it (nginx's $proxy_add_x_forwarded_for), set 1, or every client is counted as
+# the proxy's address by the login limits above.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "CANTO Portal"
 # Secretariat and board logins cannot switch their authenticator off (members/adapters.py).

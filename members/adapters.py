@@ -22,6 +22,14 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
             return reverse("admin:index")
         return super().get_login_redirect_url(request)
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        """The failed-login limit per account counts each client address apart: wrong
+        passwords sent from elsewhere must not lock the real person out (a director before a
+        vote). A guesser is still stopped by the per-address limit in ACCOUNT_RATE_LIMITS,
+        and those whose login opens confidential pages need a second factor anyway."""
+        login = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{self.get_client_ip(request)}:{login}"
+
 
 class PortalMFAAdapter(DefaultMFAAdapter):
     """Those who must use MFA (Secretariat, board) cannot switch off their last factor."""

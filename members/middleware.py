@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from members.roles import roles_for
@@ -12,7 +13,7 @@ EXEMPT_URL_NAMES = {"set_language", "healthz", "home", "members:invitation", "ad
 
 
 class MFARequiredMiddleware:
-    """Sends Secretariat staff and board members to set up an authenticator app before they
+    """Sends back-office logins and board members to set up an authenticator app before they
     use the portal. Member operators may add one, but are not made to."""
 
     def __init__(self, get_response):
@@ -44,3 +45,18 @@ def is_exempt(match):
         return True
     # allauth's URLs are not namespaced; an app's "account_…" name would be.
     return not match.namespace and match.url_name.startswith(EXEMPT_URL_NAME_PREFIXES)
+
+
+class PrivateCacheControlMiddleware:
+    """Marks every response to a logged-in visitor `private, no-store`: pages, exports and
+    downloads show what that login may see, so neither a shared proxy nor the browser's disk
+    may keep them. `Vary: Cookie` alone lets a proxy that ignores Vary serve them to others."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -3,6 +3,9 @@ contact who holds a privileged role, the login limits behind the reverse proxy, 
 pages kept out of shared caches."""
 
 import datetime
+import os
+import subprocess
+import sys
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -252,3 +255,125 @@ def test_withdrawn_council_seat_leaves_a_contact_to_its_member_admin(member_a):
     )
 
     assert not contact.holds_privileged_role()
+
+
+# Login limits behind the reverse proxy --------------------------------------------------------
+
+BEHIND_PROXY = {"REMOTE_ADDR": "10.0.0.2"}
+PRINT_PROXY_COUNT = "from django.conf import settings; print(settings.ALLAUTH_TRUSTED_PROXY_COUNT)"
+
+
+def log_in(client, user, password, address):
+    """A login posted through the proxy, which appends the client's address to the header."""
+    return client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": password},
+        HTTP_X_FORWARDED_FOR=address,
+        **BEHIND_PROXY,
+    )
+
+
+def is_logged_in(client, user):
+    return client.session.get("_auth_user_id") == str(user.pk)
+
+
+@pytest.fixture
+def one_proxy(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+
+
+def test_failed_logins_from_many_clients_behind_the_proxy_do_not_throttle_another(
+    client, one_proxy, operator_a, operator_b
+):
+    for n in range(6):
+        log_in(client, operator_b, "wrong", f"203.0.113.{n + 1}")
+
+    log_in(client, operator_a, PASSWORD, "198.51.100.7")
+
+    assert is_logged_in(client, operator_a)
+
+
+def test_wrong_passwords_from_an_attacker_do_not_lock_the_real_user_out(
+    client, one_proxy, board_user
+):
+    for _attempt in range(10):
+        log_in(client, board_user, "guess", "192.0.2.66")
+
+    response = log_in(client, board_user, PASSWORD, "198.51.100.7")
+
+    # The director reaches the second-factor step, as on any other day.
+    assert response["Location"] == reverse("mfa_authenticate")
+
+
+def test_a_guesser_is_stopped_at_their_address(client, one_proxy, operator_a):
+    for _attempt in range(5):
+        log_in(client, operator_a, "guess", "192.0.2.66")
+
+    response = log_in(client, operator_a, PASSWORD, "192.0.2.66")
+
+    assert "Too many failed login attempts" in response.text
+    assert not is_logged_in(client, operator_a)
+
+
+def test_a_guesser_trying_many_accounts_is_stopped_at_their_address(client, one_proxy, member_a):
+    targets = [ContactFactory(member=member_a, with_login=True).user for _n in range(11)]
+    for target in targets[:10]:
+        log_in(client, target, "guess", "192.0.2.66")
+
+    response = log_in(client, targets[10], PASSWORD, "192.0.2.66")
+
+    assert "Too many failed login attempts" in response.text
+
+
+def test_the_number_of_trusted_proxies_is_read_from_the_environment():
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup(); " + PRINT_PROXY_COUNT],
+        env=os.environ
+        | {"DJANGO_SETTINGS_MODULE": "canto_portal.settings"}
+        | {"TRUSTED_PROXY_COUNT": "1"},
+        capture_output=True,
+        text=True,
+    )
+
+    assert result.stdout.strip() == "1", result.stderr
+
+
+def test_forwarded_addresses_are_ignored_unless_a_proxy_is_configured(client, operator_a):
+    # Without the setting anyone could write the header and pose as a new client each time.
+    for n in range(5):
+        log_in(client, operator_a, "guess", f"203.0.113.{n + 1}")
+
+    response = log_in(client, operator_a, PASSWORD, "203.0.113.99")
+
+    assert "Too many failed login attempts" in response.text
+
+
+# Private pages and shared caches --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    [reverse("members:portal"), reverse("members:directory"), reverse("account_change_password")],
+)
+def test_pages_for_a_logged_in_visitor_are_private_and_not_stored(client, operator_a, url):
+    client.force_login(operator_a)
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives
+
+
+def test_back_office_pages_are_private_and_not_stored(client, secretariat_user):
+    client.force_login(secretariat_user)
+
+    response = client.get(reverse("admin:members_member_changelist"))
+
+    assert {"private", "no-store"} <= {d.strip() for d in response["Cache-Control"].split(",")}
+
+
+def test_public_home_page_is_not_marked_private_for_anonymous_visitors(client):
+    response = client.get(reverse("home"))
+
+    assert "private" not in response.get("Cache-Control", "")
