@@ -22,10 +22,10 @@ from agreements.resources import (
     CommitmentResource,
     PartnerResource,
 )
-from members.resources import RegisterImportExportMixin
+from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 
 
-class PartnerAdmin(RegisterImportExportMixin, admin.ModelAdmin):
+class PartnerAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [PartnerResource]
     list_display = ["name", "short_name", "kind", "country"]
     list_filter = ["kind", "country"]
@@ -66,7 +66,7 @@ class ActivityInline(admin.StackedInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
+class AgreementAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [AgreementResource]
     list_display = [
         "reference",
@@ -125,7 +125,7 @@ class AgreementAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
+class CommitmentAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [CommitmentResource]
     list_display = ["agreement", "number", "owed_by", "status", "due_on"]
     list_filter = ["status", "owed_by"]

@@ -17,7 +17,7 @@ from agreements.models import (
 from agreements.resources import (
     AppointmentResource,
 )
-from members.resources import RegisterImportExportMixin
+from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 
 
 class SeatInlineFormSet(forms.BaseInlineFormSet):
@@ -150,7 +150,7 @@ class AppointmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
+class AppointmentAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [AppointmentResource]
     form = AppointmentAdminForm
     list_display = ["contact", "member", "seat", "starts_on", "ends_on", "status"]

@@ -17,7 +17,7 @@ from agreements.resources import (
     PartnerResource,
     register_export_response,
 )
-from members.resources import CSV
+from canto_portal.spreadsheets.formats import CSV
 from tests.members.factories import ContactFactory, UserFactory
 from tests.members.test_resources import read_csv, row_errors
 

@@ -273,3 +273,118 @@ def test_board_members_and_operators_cannot_reach_the_import(client, board_user,
         response = client.get(reverse(MEMBER_URLS["import"]))
         assert response.status_code == 302
         assert "/login/" in response["Location"]
+
+
+# A confirm step that the preview did not make
+
+
+def confirm_data(preview, **changes):
+    form = preview.context["confirm_form"]
+    return {**{name: form.initial.get(name, "") for name in form.fields}, **changes}
+
+
+def post_confirm(client, data):
+    return client.post(reverse(MEMBER_URLS["process_import"]), data)
+
+
+@pytest.fixture
+def member_preview(secretariat_client):
+    MembershipCategoryFactory()
+    content = (
+        b"slug,name,category,country,city,joined_on,status\n"
+        b"leeward-fibre,Leeward Fibre,Full,LC,Castries,2010-04-01,active\n"
+    )
+    return upload(secretariat_client, "member", content)
+
+
+@pytest.mark.parametrize(
+    "import_file_name",
+    ["../../../../etc/passwd", "/etc/passwd", "/tmp/../etc/passwd"],
+    ids=["relative", "absolute", "absolute-with-dot-dot"],
+)
+def test_a_confirm_whose_file_name_was_changed_to_a_path_is_refused(
+    secretariat_client, member_preview, import_file_name
+):
+    response = post_confirm(
+        secretariat_client, confirm_data(member_preview, import_file_name=import_file_name)
+    )
+
+    assert response.status_code == 400
+    assert "does not match the preview" in response.text
+    assert "root:" not in response.text
+    assert not Member.objects.exists()
+
+
+def test_a_confirm_with_the_format_swapped_after_the_preview_is_refused(
+    secretariat_client, member_preview
+):
+    for file_format in (XLSX_FORMAT, "7", "csv"):
+        response = post_confirm(
+            secretariat_client, confirm_data(member_preview, format=file_format)
+        )
+
+        assert response.status_code == 400
+        assert "does not match the preview" in response.text
+    assert not Member.objects.exists()
+
+
+def test_a_confirm_without_the_previews_signature_is_refused(secretariat_client, member_preview):
+    response = post_confirm(secretariat_client, confirm_data(member_preview, signature=""))
+
+    assert response.status_code == 400
+    assert not Member.objects.exists()
+
+
+def test_a_preview_cannot_be_confirmed_by_another_login(client, member_preview, secretariat_user):
+    colleague = UserFactory(is_staff=True)
+    colleague.groups.set(secretariat_user.groups.all())
+    activate_totp(colleague)
+    client.force_login(colleague)
+
+    response = post_confirm(client, confirm_data(member_preview))
+
+    assert response.status_code == 400
+    assert not Member.objects.exists()
+
+
+def test_a_preview_confirmed_twice_imports_once_and_says_so(secretariat_client, member_preview):
+    data = confirm_data(member_preview)
+
+    first = post_confirm(secretariat_client, data)
+    second = post_confirm(secretariat_client, data)
+
+    assert first.status_code == 302
+    assert second.status_code == 400 and "already confirmed" in second.text
+    assert Member.objects.count() == 1
+
+
+# Files the portal cannot read faithfully
+
+
+def test_an_xlsx_with_a_formula_cell_is_refused_naming_the_cell(secretariat_client):
+    MembershipCategoryFactory()
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["slug", "name", "category", "country", "joined_on"])
+    workbook.active.append(["leeward", "Leeward Fibre", "Full", "LC", "2010-04-01"])
+    workbook.active.append(["windward", '=CONCAT("Wind","ward")', "Full", "VC", "2012-05-01"])
+    content = io.BytesIO()
+    workbook.save(content)
+
+    response = upload(
+        secretariat_client, "member", content.getvalue(), "m.xlsx", file_format=XLSX_FORMAT
+    )
+
+    assert "Cell B3 holds a formula" in response.text
+    assert "confirm_form" not in response.context
+    assert not Member.objects.exists()
+
+
+def test_a_shift_jis_csv_is_refused_with_the_encoding_problem(secretariat_client, member_a):
+    content = f"email,member,name\nt@alpha.example,{member_a.slug},山田太郎\n".encode("shift_jis")
+
+    response = upload(secretariat_client, "contact", content, name="contacts.csv")
+
+    assert "not in an encoding the portal reads" in response.text
+    assert "CSV UTF-8" in response.text
+    assert "confirm_form" not in response.context
+    assert not Contact.objects.exists()

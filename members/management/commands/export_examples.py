@@ -9,11 +9,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from import_export.formats.base_formats import XLSX
 
+from canto_portal.spreadsheets.formats import CSV, XLSX
 from members import demo
 from members.models import Contact, Member
-from members.resources import CSV, ContactResource, MemberResource
+from members.resources import ContactResource, MemberResource
 
 
 class Command(BaseCommand):

@@ -1,0 +1,385 @@
+"""The base of every spreadsheet resource: what each of the portal's imports and exports shares.
+
+* Rows are matched by keys a person can type, never by database ids.
+* An import is all or nothing: one bad row and nothing is written, and every error names the
+  row, the column, the value and what to do about it.
+* Cells are safe in a spreadsheet: exported text that a spreadsheet would run as a formula is
+  quoted, and imported text that looks like a formula is refused.
+* A file is read in one transaction, with one history write for all its rows: a file of ten
+  thousand rows is previewed and saved within a web request.
+"""
+
+import difflib
+import re
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import DatabaseError, router, transaction
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+
+from canto_portal.spreadsheets.cells import (
+    EMPTY,
+    ChoiceWidget,
+    CountryWidget,
+    DateWidget,
+    NaturalKeyWidget,
+    SafeTextWidget,
+    YesNoWidget,
+    escape_formula,
+    plain_text,
+    row_message,
+)
+
+
+def normalise_header(header):
+    return re.sub(r"[\s-]+", "_", plain_text(header).lower())
+
+
+class SpreadsheetResource(resources.ModelResource):
+    """What every spreadsheet resource shares: natural keys, header checks, row errors that say
+    where and what, all-or-nothing imports and formula-safe cells."""
+
+    # Key columns that a file must have; other columns may be left out and keep their values.
+    required_columns = ()
+
+    class Meta:
+        skip_unchanged = True
+        report_skipped = True
+        use_transactions = True
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self._row = {}
+        self._row_number = 0
+        self._seen_keys = {}
+        self._instances = None
+
+    # Export
+
+    def export_field(self, field, instance, **kwargs):
+        return escape_formula(super().export_field(field, instance, **kwargs))
+
+    # Import: the whole file
+
+    def import_data(self, dataset, dry_run=False, **kwargs):
+        """All or nothing, in one transaction: an invalid row rolls back the rows before it,
+        and the preview (a dry run) rolls back everything. The library's own transaction
+        would also put each row in a savepoint, two more trips to the database a row that
+        all or nothing has no use for."""
+        for option in ("use_transactions", "rollback_on_validation_errors"):
+            kwargs.pop(option, None)
+        self._new_history, self._changed_history = [], []
+        self._database_failed = False
+        using = self.get_db_connection_name()
+        with transaction.atomic(using=using):
+            result = super().import_data(dataset, dry_run=False, use_transactions=False, **kwargs)
+            failed = result.has_errors() or result.has_validation_errors()
+            if not failed:
+                self.write_history()
+            if dry_run or failed:
+                transaction.set_rollback(True, using=using)
+        return result
+
+    def import_row(self, row, instance_loader, **kwargs):
+        if self._database_failed:
+            # The database refuses every statement after an error until the transaction
+            # ends: the rows after it cannot be checked, and the file is refused anyway.
+            result = self.get_row_result_class()()
+            result.import_type = result.IMPORT_TYPE_SKIP
+            return result
+        result = super().import_row(row, instance_loader, **kwargs)
+        self._database_failed = any(isinstance(e.error, DatabaseError) for e in result.errors)
+        return result
+
+    def keeps_history(self):
+        return hasattr(self._meta.model._meta, "simple_history_manager_attribute")
+
+    def do_instance_save(self, instance, is_create):
+        """Saved one by one, so that the model's own save() and signals run, but with the
+        history written for the whole file at once (write_history)."""
+        if not self.keeps_history():
+            return super().do_instance_save(instance, is_create)
+        instance.skip_history_when_saving = True
+        try:
+            super().do_instance_save(instance, is_create)
+        finally:
+            del instance.skip_history_when_saving
+        (self._new_history if is_create else self._changed_history).append(instance)
+
+    def write_history(self):
+        if not self.keeps_history():
+            return
+        model = self._meta.model
+        history = getattr(model, model._meta.simple_history_manager_attribute)
+        history.bulk_history_create(self._new_history, batch_size=1000)
+        history.bulk_history_create(self._changed_history, batch_size=1000, update=True)
+
+    def column_names(self):
+        return [field.column_name for field in self.get_export_fields()]
+
+    def before_import(self, dataset, **kwargs):
+        for field in self.fields.values():
+            if isinstance(field.widget, NaturalKeyWidget):
+                field.widget.reset()
+        self._seen_keys = {}
+        self._instances = None
+        try:
+            self.check_headers(dataset)
+        except ValueError:
+            # The rows cannot mean anything under wrong headings; one message says why.
+            while dataset.height:
+                dataset.rpop()
+            raise
+
+    def check_headers(self, dataset):
+        name = self._meta.model._meta.verbose_name_plural
+        expected = self.column_names()
+        if not dataset.headers or not any(plain_text(h) for h in dataset.headers):
+            raise ValueError(
+                _(
+                    "The file is empty or has no heading row. The first row must name the "
+                    "columns for %(name)s: %(columns)s."
+                )
+                % {"name": name, "columns": ", ".join(expected)}
+            )
+        # Spreadsheets often carry empty columns to the right of the data: drop them.
+        for index in reversed(range(len(dataset.headers))):
+            if not plain_text(dataset.headers[index]):
+                if any(plain_text(value) for value in dataset.get_col(index)):
+                    raise ValueError(
+                        _(
+                            "Column %(number)s has values but no heading. Add one of these "
+                            "headings: %(columns)s."
+                        )
+                        % {"number": index + 1, "columns": ", ".join(expected)}
+                    )
+                del dataset[dataset.headers[index]]
+        headers = [normalise_header(h) for h in dataset.headers]
+        problems = []
+        for header in headers:
+            if header not in expected:
+                close = difflib.get_close_matches(header, expected, n=1)
+                problems.append(
+                    _("Unknown column “%(column)s”; did you mean “%(close)s”?")
+                    % {"column": header, "close": close[0]}
+                    if close
+                    else _("Unknown column “%(column)s”.") % {"column": header}
+                )
+        repeated = sorted({h for h in headers if headers.count(h) > 1})
+        if repeated:
+            problems.append(_("Repeated columns: %(columns)s.") % {"columns": ", ".join(repeated)})
+        missing = [c for c in self.required_columns if c not in headers]
+        if missing:
+            problems.append(
+                _("Missing required columns: %(columns)s.") % {"columns": ", ".join(missing)}
+            )
+        if problems:
+            raise ValueError(
+                " ".join(problems)
+                + " "
+                + _("The columns for %(name)s are: %(columns)s.")
+                % {"name": name, "columns": ", ".join(expected)}
+            )
+        dataset.headers = headers
+        # Spreadsheets also keep formatted but empty rows below the data. Empty rows between
+        # data rows stay, and are reported, so that row numbers match the file.
+        while dataset.height and not any(plain_text(value) for value in dataset[-1]):
+            dataset.rpop()
+
+    # Import: each row
+
+    def before_import_row(self, row, **kwargs):
+        self._row = row
+        self._row_number = kwargs.get("row_number") or 0
+        self.check_repeated_key(row)
+
+    def row_key(self, row):
+        """The row's key as typed, to find a row that repeats an earlier one."""
+        return tuple(plain_text(row.get(c)).lower() for c in self.required_columns)
+
+    def check_repeated_key(self, row):
+        key = self.row_key(row)
+        if not all(key):
+            return
+        first = self._seen_keys.setdefault(key, self._row_number)
+        if first != self._row_number:
+            column = self.required_columns[0]
+            raise ValidationError(
+                {
+                    column: row_message(
+                        self._row_number,
+                        column,
+                        row.get(column),
+                        _(
+                            "Row %(first)s of this file already has this %(key)s. Each may "
+                            "appear only once in a file: merge the two rows."
+                        )
+                        % {"first": first, "key": " + ".join(self.required_columns)},
+                    )
+                }
+            )
+
+    def get_instance(self, instance_loader, row):
+        """Rows are matched case-insensitively on their keys, and a key that cannot be read
+        is reported as a row error, not a crash."""
+        params, errors = {}, {}
+        for name in self.get_import_id_fields():
+            field = self.fields[name]
+            try:
+                value = field.clean(row)
+            except ValueError as error:
+                errors[field.attribute] = self.explain(field.attribute, str(error))
+                continue
+            if value in EMPTY:
+                errors[field.attribute] = self.explain(
+                    field.attribute, _("This column identifies the row and cannot be empty.")
+                )
+                continue
+            lookup = f"{field.attribute}__iexact" if isinstance(value, str) else field.attribute
+            params[lookup] = value
+        if errors:
+            raise ValidationError(errors)
+        if len(params) == 1 and "__iexact" in next(iter(params)):
+            return self.instances_by_key().get(next(iter(params.values())).lower())
+        # Meta.ordering may join other tables; a lookup by key needs no order.
+        return self.get_queryset().filter(**params).order_by().first()
+
+    def instances_by_key(self):
+        """The model's rows by their lower-cased single key, read once per import: one
+        query instead of one per row. Rows of the file never refer to each other's instances,
+        since a key may appear only once in a file."""
+        if self._instances is None:
+            (name,) = self.get_import_id_fields()
+            attribute = self.fields[name].attribute
+            self._instances = {
+                str(getattr(instance, attribute)).lower(): instance
+                for instance in self.get_queryset().order_by()
+            }
+        return self._instances
+
+    def import_instance(self, instance, row, **kwargs):
+        errors = {}
+        for field in self.get_import_fields():
+            try:
+                if not isinstance(field.widget, widgets.ManyToManyWidget):
+                    self.import_field(field, instance, row, **kwargs)
+                elif field.column_name in row:
+                    # Saved after the instance (save_m2m), but checked now, so that an unknown
+                    # name is a row error like any other rather than a failure at saving.
+                    field.clean(row)
+            except ValueError as error:
+                errors[field.attribute] = str(error)
+        if errors:
+            raise ValidationError(errors)
+
+    # Constraints this resource guarantees itself, by name (see constraint_cannot_fail).
+    constraints_checked_here = ()
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Model.full_clean() on every row, step by step, leaving out the checks that cannot
+        fail here and would each cost a query per row: on a file of thousands of rows they
+        were most of the time the import took."""
+        errors = dict(import_validation_errors or {})
+        exclude = set(errors)
+        try:
+            instance.clean_fields(exclude=exclude | self.checked_by_widgets(instance))
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        try:
+            instance.clean()
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        exclude |= {name for name in errors if name != NON_FIELD_ERRORS}
+        if validate_unique:
+            try:
+                instance.validate_unique(exclude=exclude | self.keys_checked_here())
+            except ValidationError as error:
+                errors = error.update_error_dict(errors)
+        errors = self.validate_constraints(instance, exclude, errors)
+        if errors:
+            raise ValidationError(
+                {
+                    key: [self.explain(key, message) for message in ValidationError(value).messages]
+                    for key, value in errors.items()
+                }
+            )
+
+    def checked_by_widgets(self, instance):
+        """Fields whose value a widget has already checked: related rows a NaturalKeyWidget
+        has just read from the database (checking again that they exist would repeat the
+        query), and choices and countries taken from the field's own list (checking them
+        again walks some 250 countries a row). Empty values are still checked."""
+        checked = set()
+        for field in self.fields.values():
+            if isinstance(field.widget, NaturalKeyWidget):
+                if getattr(instance, f"{field.attribute}_id", None) is not None:
+                    checked.add(field.attribute)
+            elif isinstance(field.widget, ChoiceWidget | CountryWidget) and (
+                getattr(instance, field.attribute, None) not in EMPTY
+            ):
+                checked.add(field.attribute)
+        return checked
+
+    def keys_checked_here(self):
+        """A single unique key is matched against the table (instances_by_key) and
+        refused when repeated in the file (check_repeated_key), so it cannot clash."""
+        names = self.get_import_id_fields()
+        if len(names) == 1:
+            return {self.fields[names[0]].attribute}
+        return set()
+
+    def constraint_cannot_fail(self, constraint, instance):
+        return constraint.name in self.constraints_checked_here
+
+    def validate_constraints(self, instance, exclude, errors):
+        """Model.validate_constraints(), minus constraint_cannot_fail()."""
+        using = router.db_for_write(type(instance), instance=instance)
+        for model_class, constraints in instance.get_constraints():
+            for constraint in constraints:
+                if self.constraint_cannot_fail(constraint, instance):
+                    continue
+                try:
+                    constraint.validate(model_class, instance, exclude=exclude, using=using)
+                except ValidationError as error:
+                    if error.code == "unique" and len(constraint.fields) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        return errors
+
+    def explain(self, attribute, message):
+        """The model's or widget's message, prefixed with where it happened."""
+        if attribute == NON_FIELD_ERRORS:
+            return _("Row %(row)s (line %(line)s of the file): %(message)s") % {
+                "row": self._row_number,
+                "line": self._row_number + 1,
+                "message": message,
+            }
+        column = next(
+            (f.column_name for f in self.fields.values() if f.attribute == attribute), attribute
+        )
+        return row_message(self._row_number, column, self._row.get(column), message)
+
+
+def text_field(name, phone=False):
+    return fields.Field(attribute=name, column_name=name, widget=SafeTextWidget(phone=phone))
+
+
+def choice_field(model, name):
+    """A choice column; left blank, it takes the model's default (a new contact's role is
+    "other"), as a form would offer it."""
+    model_field = model._meta.get_field(name)
+    return fields.Field(
+        attribute=name,
+        column_name=name,
+        widget=ChoiceWidget(model_field.choices),
+        default=model_field.default,
+    )
+
+
+def date_field(name):
+    return fields.Field(attribute=name, column_name=name, widget=DateWidget())
+
+
+def yes_no_field(name):
+    return fields.Field(attribute=name, column_name=name, widget=YesNoWidget())
