@@ -12,8 +12,9 @@ from django_countries import countries
 from simple_history.admin import SimpleHistoryAdmin
 
 from canto_portal.fragments import TIMEOUT, cached
-from members.apps import LOGINS, MEMBERS
+from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 from members import services
+from members.apps import LOGINS, MEMBERS
 from members.models import (
     Benefit,
     BoardTerm,
@@ -28,7 +29,6 @@ from members.resources import (
     ContactResource,
     DuesResource,
     MemberResource,
-    RegisterImportExportMixin,
 )
 
 
@@ -169,7 +169,7 @@ def invite_member_contacts(modeladmin, request, queryset):
 
 
 @admin.register(Member)
-class MemberAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
+class MemberAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [MemberResource]
     list_display = [
         "name",
@@ -264,7 +264,7 @@ class MemberAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(RegisterImportExportMixin, admin.ModelAdmin):
+class ContactAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [ContactResource]
     list_display = ["name", "member", "email", "job_title", "role", "is_member_admin", "user"]
     list_filter = ["role", "is_member_admin", "member__status", "member__country"]
@@ -276,7 +276,7 @@ class ContactAdmin(RegisterImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Dues)
-class DuesAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
+class DuesAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [DuesResource]
     list_display = ["member", "year", "amount", "currency", "status", "paid_on"]
     list_filter = ["status", "year", "member__country"]
@@ -287,7 +287,7 @@ class DuesAdmin(RegisterImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(BoardTerm)
-class BoardTermAdmin(RegisterImportExportMixin, admin.ModelAdmin):
+class BoardTermAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [BoardTermResource]
     list_display = ["contact", "member", "role", "starts_on", "ends_on", "is_current"]
     list_filter = ["role"]
