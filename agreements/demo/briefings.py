@@ -214,7 +214,9 @@ def seed_briefing(spec, officer, isoc, agreement, today):
     if path == "draft":
         return
     if path == "submitted":
-        briefing_services.submit(briefing, officer, "Sent to ISOC's regional bureau (fictional).")
+        briefing_services.submit(
+            briefing=briefing, by=officer, note="Sent to ISOC's regional bureau (fictional)."
+        )
         return
     if path == "published_before_emails":
         # Published before members received briefings by email: no deliveries are queued,
@@ -232,18 +234,20 @@ def seed_briefing(spec, officer, isoc, agreement, today):
         )
         return
     approved_on = today - datetime.timedelta(days=spec["days_ago"] + 3)
-    briefing_services.submit(briefing, officer)
+    briefing_services.submit(briefing=briefing, by=officer)
     briefing_services.record_partner_approval(
-        briefing,
-        officer,
+        briefing=briefing,
+        by=officer,
         approved_by="ISOC Regional Bureau (fictional approver)",
         approved_on=approved_on,
         reference=f"ISOC-LAC-{approved_on:%Y}-{briefing.pk:03d}",
     )
-    briefing_services.publish(briefing, officer)
+    briefing_services.publish(briefing=briefing, by=officer)
     published_at = timezone.now() - datetime.timedelta(days=spec["days_ago"])
     Briefing.objects.filter(pk=briefing.pk).update(published_at=published_at)
     if path == "withdrawn":
         briefing_services.withdraw(
-            briefing, officer, "The regulator postponed the consultation (fictional)."
+            briefing=briefing,
+            by=officer,
+            note="The regulator postponed the consultation (fictional).",
         )

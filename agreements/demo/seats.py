@@ -41,10 +41,10 @@ def seed_councils(today):
     for seat, terms in zip(principal, demo_terms(council, today), strict=True):
         for person, starts_on, ends_on in terms:
             appoint(
-                seat,
-                people[person],
-                starts_on,
-                ends_on,
+                seat=seat,
+                contact=people[person],
+                starts_on=starts_on,
+                ends_on=ends_on,
                 status=Appointment.Status.ENDED if ends_on < today else Appointment.Status.ACTIVE,
                 decision="Designated by the CANTO Board (fictional demo decision).",
             )

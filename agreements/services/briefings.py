@@ -1,8 +1,10 @@
 """Rules of briefings: their content and their workflow from draft to published."""
 
+import datetime
 import functools
 from dataclasses import dataclass
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +17,7 @@ from agreements.models import (
     BriefingDelivery,
     BriefingMove,
 )
+from members.models import Contact
 
 # A briefing body is text: 200 KB is a long report. More is a pasted file or an attack, and it
 # is refused before anything is saved.
@@ -39,8 +42,6 @@ def briefing_content_errors(title, body):
 def briefing_recipients():
     """Who is emailed a members briefing: every contact of an active member with an email
     address who has not opted out on their profile."""
-    from members.models import Contact
-
     return Contact.objects.of_active_members().filter(receives_briefings=True).exclude(email="")
 
 
@@ -172,12 +173,20 @@ def _move(briefing, by, name, note="", **changes):
     return recorded
 
 
-def submit(briefing, by, note=""):
+def submit(*, briefing: Briefing, by: User, note: str = "") -> BriefingMove:
     """Sends a draft, or a briefing with the changes asked for, to the partner for approval."""
     return _move(briefing, by, "submit", note)
 
 
-def record_partner_approval(briefing, by, approved_by, approved_on, reference="", note=""):
+def record_partner_approval(
+    *,
+    briefing: Briefing,
+    by: User,
+    approved_by: str,
+    approved_on: datetime.date | None,
+    reference: str = "",
+    note: str = "",
+) -> BriefingMove:
     """Records the partner's approval: who at the partner approved, when, and their reference."""
     errors = {}
     if not (approved_by or "").strip():
@@ -199,7 +208,7 @@ def record_partner_approval(briefing, by, approved_by, approved_on, reference=""
     )
 
 
-def request_changes(briefing, by, note):
+def request_changes(*, briefing: Briefing, by: User, note: str) -> BriefingMove:
     """The partner asks for changes; an approval already given no longer stands."""
     return _move(
         briefing,
@@ -212,7 +221,7 @@ def request_changes(briefing, by, note):
     )
 
 
-def publish(briefing, by, note=""):
+def publish(*, briefing: Briefing, by: User, note: str = "") -> BriefingMove:
     """Publishes a briefing. One for a partner's channel needs the partner's recorded approval.
     A members briefing is emailed to its recipients in the background, once the publication
     is committed: publishing never waits on mail."""
@@ -223,18 +232,18 @@ def publish(briefing, by, note=""):
     return recorded
 
 
-def withdraw(briefing, by, note):
+def withdraw(*, briefing: Briefing, by: User, note: str) -> BriefingMove:
     """Takes a published briefing off the site and the feed; emails not yet sent stop."""
     return _move(briefing, by, "withdraw", note)
 
 
-def make_move(*, briefing: Briefing, by, name: str, data: dict) -> BriefingMove:
+def make_move(*, briefing: Briefing, by: User, name: str, data: dict) -> BriefingMove:
     """The move called `name`, with what its form recorded (a note, the partner's approval)."""
     note = data.get("note", "")
     if WORKFLOW[name].records_partner_approval:
         return record_partner_approval(
-            briefing,
-            by,
+            briefing=briefing,
+            by=by,
             approved_by=data.get("approved_by", ""),
             approved_on=data.get("approved_on"),
             reference=data.get("reference", ""),
@@ -246,7 +255,7 @@ def make_move(*, briefing: Briefing, by, name: str, data: dict) -> BriefingMove:
         "publish": publish,
         "withdraw": withdraw,
     }[name]
-    return perform(briefing, by, note)
+    return perform(briefing=briefing, by=by, note=note)
 
 
 def queue_deliveries(briefing):

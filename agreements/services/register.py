@@ -1,5 +1,8 @@
 """Rules of the agreement register: who may see what, reviews, and an agreement's history."""
 
+import datetime
+
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,15 @@ def documents_visible_to(clearance: Clearance):
 
 
 @transaction.atomic
-def record_review(agreement, reviewer, outcome, comments="", next_review_on=None, reviewed_on=None):
+def record_review(
+    *,
+    agreement: Agreement,
+    reviewer: User,
+    outcome: str,
+    comments: str = "",
+    next_review_on: datetime.date | None = None,
+    reviewed_on: datetime.date | None = None,
+) -> Review:
     """Records a board review and moves the agreement's next review date with it, in one
     transaction: a review is never stored without its date change, nor the reverse."""
     # Locked so two reviews saved at once cannot leave the agreement with the older date.

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,12 +13,21 @@ from agreements.models import (
     Appointment,
     Seat,
 )
+from members.models import Contact
 
 # The PostgreSQL exclusion constraint added by migration 0003.
 APPOINTMENT_OVERLAP_CONSTRAINT = "appointment_no_overlap_per_seat"
 
 
-def appoint(seat, contact, starts_on, ends_on=None, status=None, decision=""):
+def appoint(
+    *,
+    seat: Seat,
+    contact: Contact,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    status: str | None = None,
+    decision: str = "",
+) -> Appointment:
     """Appoints a contact to a seat and returns the saved appointment, or raises a
     ValidationError naming the conflict; nothing is saved then.
 
@@ -67,7 +76,7 @@ def overlap_conflict(error, appointment):
     )
 
 
-def representative_seats(today=None):
+def representative_seats(today: datetime.date | None = None) -> QuerySet[Seat]:
     """Every council seat with its current holder (`current_appointments`), principal seats
     first: the list /representatives/ and the member portal show. Three queries."""
     return (
@@ -120,7 +129,7 @@ TIMELINE_AXIS_HEIGHT = 24
 TIMELINE_ROW_HEIGHT = 36
 
 
-def seat_timeline(seats, today=None):
+def seat_timeline(seats: list[Seat], today: datetime.date | None = None) -> SeatTimeline:
     """Who held which seat when, and the vacancies between, as rows of bars for a picture.
 
     `seats` must come with `timeline_appointments` (see timeline_seats). The window runs

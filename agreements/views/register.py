@@ -148,7 +148,7 @@ def review_create(request, reference):
     agreement = get_object_or_404(Agreement, reference=reference)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        record_review(agreement, request.user, **form.cleaned_data)
+        record_review(agreement=agreement, reviewer=request.user, **form.cleaned_data)
         messages.success(request, _("Your review of %(ref)s is recorded.") % {"ref": reference})
         return redirect(agreement)
     return render(request, "agreements/review_form.html", {"agreement": agreement, "form": form})

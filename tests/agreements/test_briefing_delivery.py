@@ -78,7 +78,7 @@ def published_members_briefing(
     the publication commits."""
     briefing = BriefingFactory(members=True, title="Roaming update")
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish(briefing, secretariat_user)
+        services.publish(briefing=briefing, by=secretariat_user)
     return briefing
 
 
@@ -174,7 +174,9 @@ def test_a_refused_message_stays_pending_while_the_others_go(
 def test_a_withdrawn_briefing_stops_sending(
     published_members_briefing, secretariat_user, mailoutbox
 ):
-    services.withdraw(published_members_briefing, secretariat_user, "Sent by mistake.")
+    services.withdraw(
+        briefing=published_members_briefing, by=secretariat_user, note="Sent by mistake."
+    )
 
     assert send_pending_deliveries(published_members_briefing.pk) == {"sent": 0, "failed": 0}
     assert mailoutbox == []
@@ -185,7 +187,7 @@ def test_the_email_has_text_and_sanitised_html_and_a_stable_message_id(
 ):
     contact = ContactFactory(name="Ana Reyes")
     briefing = BriefingFactory(members=True, body="**Note** <script>alert(1)</script>")
-    services.publish(briefing, secretariat_user)
+    services.publish(briefing=briefing, by=secretariat_user)
 
     send_pending_deliveries(briefing.pk)
 
@@ -231,7 +233,7 @@ def test_a_row_another_sender_holds_is_skipped_not_sent_twice(
     recipients, secretariat_user, mailoutbox
 ):
     briefing = BriefingFactory(members=True)
-    services.publish(briefing, secretariat_user)
+    services.publish(briefing=briefing, by=secretariat_user)
     held = briefing.deliveries.order_by("pk").first()
     locked, release = threading.Event(), threading.Event()
 

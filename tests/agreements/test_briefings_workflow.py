@@ -37,7 +37,7 @@ def moves_of(briefing):
 
 
 def test_submit_moves_a_draft_to_submitted_and_records_who(channel_draft, secretariat_user):
-    services.submit(channel_draft, secretariat_user)
+    services.submit(briefing=channel_draft, by=secretariat_user)
 
     assert channel_draft.status == S.SUBMITTED
     move = channel_draft.moves.get()
@@ -52,7 +52,7 @@ def test_submit_without_a_partner_channel_is_refused(secretariat_user):
     briefing = BriefingFactory()
 
     with pytest.raises(ValidationError, match="no partner channel"):
-        services.submit(briefing, secretariat_user)
+        services.submit(briefing=briefing, by=secretariat_user)
 
     briefing.refresh_from_db()
     assert briefing.status == S.DRAFT
@@ -60,10 +60,14 @@ def test_submit_without_a_partner_channel_is_refused(secretariat_user):
 
 
 def test_record_partner_approval_keeps_who_when_and_reference(channel_draft, secretariat_user):
-    services.submit(channel_draft, secretariat_user)
+    services.submit(briefing=channel_draft, by=secretariat_user)
 
     services.record_partner_approval(
-        channel_draft, secretariat_user, "ISOC Bureau", datetime.date(2026, 2, 1), "REF-7"
+        briefing=channel_draft,
+        by=secretariat_user,
+        approved_by="ISOC Bureau",
+        approved_on=datetime.date(2026, 2, 1),
+        reference="REF-7",
     )
 
     assert channel_draft.status == S.APPROVED
@@ -76,7 +80,10 @@ def test_record_partner_approval_keeps_who_when_and_reference(channel_draft, sec
 def test_approval_of_a_briefing_not_submitted_is_refused(channel_draft, secretariat_user):
     with pytest.raises(ValidationError, match="it is draft"):
         services.record_partner_approval(
-            channel_draft, secretariat_user, "ISOC Bureau", datetime.date(2026, 2, 1)
+            briefing=channel_draft,
+            by=secretariat_user,
+            approved_by="ISOC Bureau",
+            approved_on=datetime.date(2026, 2, 1),
         )
 
     channel_draft.refresh_from_db()
@@ -84,11 +91,13 @@ def test_approval_of_a_briefing_not_submitted_is_refused(channel_draft, secretar
 
 
 def test_approval_needs_the_approver_and_a_date_not_in_the_future(channel_draft, secretariat_user):
-    services.submit(channel_draft, secretariat_user)
+    services.submit(briefing=channel_draft, by=secretariat_user)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
 
     with pytest.raises(ValidationError) as raised:
-        services.record_partner_approval(channel_draft, secretariat_user, " ", tomorrow)
+        services.record_partner_approval(
+            briefing=channel_draft, by=secretariat_user, approved_by=" ", approved_on=tomorrow
+        )
 
     assert set(raised.value.message_dict) == {"partner_approved_by", "partner_approved_on"}
     channel_draft.refresh_from_db()
@@ -96,16 +105,18 @@ def test_approval_needs_the_approver_and_a_date_not_in_the_future(channel_draft,
 
 
 def test_request_changes_needs_a_note(channel_draft, secretariat_user):
-    services.submit(channel_draft, secretariat_user)
+    services.submit(briefing=channel_draft, by=secretariat_user)
 
     with pytest.raises(ValidationError, match="which changes"):
-        services.request_changes(channel_draft, secretariat_user, "")
+        services.request_changes(briefing=channel_draft, by=secretariat_user, note="")
 
 
 def test_request_changes_after_approval_withdraws_the_approval(isoc, secretariat_user):
     briefing = BriefingFactory(isoc_approved=True, channel=isoc)
 
-    services.request_changes(briefing, secretariat_user, "Shorten the second paragraph.")
+    services.request_changes(
+        briefing=briefing, by=secretariat_user, note="Shorten the second paragraph."
+    )
 
     assert briefing.status == S.CHANGES_REQUESTED
     assert briefing.partner_approved_on is None
@@ -113,10 +124,10 @@ def test_request_changes_after_approval_withdraws_the_approval(isoc, secretariat
 
 
 def test_a_briefing_with_changes_requested_can_be_submitted_again(channel_draft, secretariat_user):
-    services.submit(channel_draft, secretariat_user)
-    services.request_changes(channel_draft, secretariat_user, "Add figures.")
+    services.submit(briefing=channel_draft, by=secretariat_user)
+    services.request_changes(briefing=channel_draft, by=secretariat_user, note="Add figures.")
 
-    services.submit(channel_draft, secretariat_user)
+    services.submit(briefing=channel_draft, by=secretariat_user)
 
     assert channel_draft.status == S.SUBMITTED
 
@@ -125,7 +136,7 @@ def test_publishing_through_a_partner_channel_without_approval_is_refused(
     channel_draft, secretariat_user
 ):
     with pytest.raises(ValidationError, match="without Internet Society \\(test\\)'s recorded"):
-        services.publish(channel_draft, secretariat_user)
+        services.publish(briefing=channel_draft, by=secretariat_user)
 
     channel_draft.refresh_from_db()
     assert (channel_draft.status, channel_draft.published_at) == (S.DRAFT, None)
@@ -133,10 +144,10 @@ def test_publishing_through_a_partner_channel_without_approval_is_refused(
 
 
 def test_publishing_a_submitted_briefing_is_refused(channel_draft, secretariat_user):
-    services.submit(channel_draft, secretariat_user)
+    services.submit(briefing=channel_draft, by=secretariat_user)
 
     with pytest.raises(ValidationError):
-        services.publish(channel_draft, secretariat_user)
+        services.publish(briefing=channel_draft, by=secretariat_user)
 
     channel_draft.refresh_from_db()
     assert channel_draft.status == S.SUBMITTED
@@ -145,7 +156,7 @@ def test_publishing_a_submitted_briefing_is_refused(channel_draft, secretariat_u
 def test_publishing_an_approved_briefing_sets_the_time_and_records_the_move(isoc, secretariat_user):
     briefing = BriefingFactory(isoc_approved=True, channel=isoc)
 
-    services.publish(briefing, secretariat_user)
+    services.publish(briefing=briefing, by=secretariat_user)
 
     assert briefing.status == S.PUBLISHED
     assert briefing.published_at is not None
@@ -155,7 +166,7 @@ def test_publishing_an_approved_briefing_sets_the_time_and_records_the_move(isoc
 def test_a_draft_without_a_partner_channel_is_published_directly(secretariat_user):
     briefing = BriefingFactory()
 
-    services.publish(briefing, secretariat_user)
+    services.publish(briefing=briefing, by=secretariat_user)
 
     assert briefing.status == S.PUBLISHED
 
@@ -173,7 +184,7 @@ def test_publishing_a_briefing_with_an_empty_title_is_refused(secretariat_user):
     briefing = BriefingFactory(title="  ")
 
     with pytest.raises(ValidationError, match="needs a title"):
-        services.publish(briefing, secretariat_user)
+        services.publish(briefing=briefing, by=secretariat_user)
 
     briefing.refresh_from_db()
     assert briefing.status == S.DRAFT
@@ -183,7 +194,7 @@ def test_publishing_a_body_of_several_megabytes_is_refused(secretariat_user):
     briefing = BriefingFactory(body="x" * 3_000_000)
 
     with pytest.raises(ValidationError, match="at most 200,000"):
-        services.publish(briefing, secretariat_user)
+        services.publish(briefing=briefing, by=secretariat_user)
 
     briefing.refresh_from_db()
     assert briefing.status == S.DRAFT
@@ -192,10 +203,10 @@ def test_publishing_a_body_of_several_megabytes_is_refused(secretariat_user):
 def test_a_stale_second_publish_is_refused(secretariat_user):
     briefing = BriefingFactory()
     stale = Briefing.objects.get(pk=briefing.pk)
-    services.publish(briefing, secretariat_user)
+    services.publish(briefing=briefing, by=secretariat_user)
 
     with pytest.raises(ValidationError, match="it is published"):
-        services.publish(stale, secretariat_user)
+        services.publish(briefing=stale, by=secretariat_user)
 
     assert briefing.moves.count() == 1
 
@@ -204,15 +215,17 @@ def test_withdrawing_a_published_briefing_needs_a_reason(secretariat_user):
     briefing = BriefingFactory(published=True)
 
     with pytest.raises(ValidationError, match="why"):
-        services.withdraw(briefing, secretariat_user, "")
+        services.withdraw(briefing=briefing, by=secretariat_user, note="")
 
-    services.withdraw(briefing, secretariat_user, "Superseded by a newer briefing.")
+    services.withdraw(
+        briefing=briefing, by=secretariat_user, note="Superseded by a newer briefing."
+    )
     assert briefing.status == S.WITHDRAWN
 
 
 def test_a_draft_cannot_be_withdrawn(secretariat_user):
     with pytest.raises(ValidationError, match="cannot be withdrawn"):
-        services.withdraw(BriefingFactory(), secretariat_user, "Not needed.")
+        services.withdraw(briefing=BriefingFactory(), by=secretariat_user, note="Not needed.")
 
 
 def test_publishing_a_members_briefing_queues_one_delivery_per_recipient(
@@ -222,7 +235,7 @@ def test_publishing_a_members_briefing_queues_one_delivery_per_recipient(
     briefing = BriefingFactory(members=True)
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish(briefing, secretariat_user)
+        services.publish(briefing=briefing, by=secretariat_user)
 
     assert set(briefing.deliveries.values_list("contact", flat=True)) >= {c.pk for c in contacts}
     assert not briefing.deliveries.exclude(status=BriefingDelivery.Status.PENDING).exists()
@@ -240,7 +253,7 @@ def test_the_sender_is_queued_only_when_the_publication_commits(
     briefing = BriefingFactory(members=True)
 
     with django_capture_on_commit_callbacks(execute=False):
-        services.publish(briefing, secretariat_user)
+        services.publish(briefing=briefing, by=secretariat_user)
         queued_before_commit = DBTaskResult.objects.exists()
 
     assert not queued_before_commit
@@ -253,7 +266,7 @@ def test_publishing_a_public_briefing_emails_nobody(
     briefing = BriefingFactory()
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish(briefing, secretariat_user)
+        services.publish(briefing=briefing, by=secretariat_user)
 
     assert not briefing.deliveries.exists()
     assert not DBTaskResult.objects.exists()
@@ -317,7 +330,7 @@ def test_the_admin_offers_only_the_moves_the_status_allows(client, secretariat_u
 
 
 def test_the_admin_shows_the_history_of_moves(client, secretariat_user, channel_draft):
-    services.submit(channel_draft, secretariat_user, "Sent to ISOC by email.")
+    services.submit(briefing=channel_draft, by=secretariat_user, note="Sent to ISOC by email.")
     client.force_login(secretariat_user)
 
     response = client.get(reverse("admin:agreements_briefing_change", args=[channel_draft.pk]))
@@ -379,7 +392,7 @@ def test_the_admin_adds_a_briefing_as_a_draft_by_its_author(client, secretariat_
 
 
 def test_the_admin_locks_the_text_once_submitted(client, secretariat_user, channel_draft):
-    services.submit(channel_draft, secretariat_user)
+    services.submit(briefing=channel_draft, by=secretariat_user)
     client.force_login(secretariat_user)
 
     response = client.get(reverse("admin:agreements_briefing_change", args=[channel_draft.pk]))

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from agreements.models import Agreement, AgreementDocument, Commitment, Confidentiality
+from agreements.models import Agreement, AgreementDocument, Clearance, Commitment, Confidentiality
 from agreements.validators import MAX_DOCUMENT_BYTES, validate_pdf
+from members.roles import Roles
 from tests.agreements.factories import (
     PDF_BYTES,
     AgreementFactory,
@@ -153,15 +154,15 @@ def test_met_commitment_is_not_past_due():
     assert not commitment.is_past_due
 
 
-def test_visible_to_gives_operators_public_and_members_agreements(rf, operator_a):
-    from members.roles import Roles
-
+def test_visible_to_gives_operators_public_and_members_agreements(operator_a):
     public = AgreementFactory(confidentiality=Confidentiality.PUBLIC)
     members = AgreementFactory(confidentiality=Confidentiality.MEMBERS)
     AgreementFactory(confidentiality=Confidentiality.BOARD)
 
     visible = set(
-        Agreement.objects.visible_to(Roles(operator_a)).exclude(partners__name="Internet Society")
+        Agreement.objects.visible_to(Clearance.of(Roles(operator_a))).exclude(
+            partners__name="Internet Society"
+        )
     )
 
     assert visible == {public, members}

@@ -403,7 +403,13 @@ def test_record_review_saves_nothing_when_the_agreement_cannot_be_saved(board_us
 
     monkeypatch.setattr(Agreement, "save", failing_save)
     with pytest.raises(RuntimeError):
-        record_review(agreement, board_user, Review.Outcome.NOTED, "", datetime.date(2099, 1, 1))
+        record_review(
+            agreement=agreement,
+            reviewer=board_user,
+            outcome=Review.Outcome.NOTED,
+            comments="",
+            next_review_on=datetime.date(2099, 1, 1),
+        )
 
     assert not Review.objects.filter(agreement=agreement).exists()
 
@@ -411,7 +417,13 @@ def test_record_review_saves_nothing_when_the_agreement_cannot_be_saved(board_us
 def test_record_review_names_the_reviewer_in_the_agreements_history(board_user):
     agreement = AgreementFactory()
 
-    record_review(agreement, board_user, Review.Outcome.NOTED, "", datetime.date(2099, 1, 1))
+    record_review(
+        agreement=agreement,
+        reviewer=board_user,
+        outcome=Review.Outcome.NOTED,
+        comments="",
+        next_review_on=datetime.date(2099, 1, 1),
+    )
 
     assert agreement.history.first().history_user == board_user
 

@@ -1,5 +1,5 @@
 """Two appointments to one seat at the same moment, from two database connections: only one
-may win (issue 5). Needs real concurrent transactions, so PostgreSQL only; SQLite takes one
+may win. Needs real concurrent transactions, so PostgreSQL only; SQLite takes one
 writer at a time and has no exclusion constraint to test."""
 
 import datetime
@@ -38,7 +38,7 @@ def appoint_at_once(seat, contacts):
     def run(index, contact):
         try:
             barrier.wait(timeout=10)
-            outcomes[index] = appoint(seat, contact, STARTS_ON)
+            outcomes[index] = appoint(seat=seat, contact=contact, starts_on=STARTS_ON)
         except ValidationError as error:
             outcomes[index] = error
         finally:

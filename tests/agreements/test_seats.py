@@ -1,4 +1,4 @@
-"""The rules of council seats (issue 5): model validation, agreements.services.appoint and
+"""The rules of council seats: model validation, agreements.services.appoint and
 the admin that shows their messages. They run on SQLite and PostgreSQL alike; the tests of
 the PostgreSQL exclusion constraint itself skip elsewhere."""
 
@@ -55,35 +55,39 @@ def isoc_council():
 
 def test_overlapping_term_is_refused_naming_the_holder_and_dates(seat, holder):
     with pytest.raises(ValidationError) as error:
-        appoint(seat, ContactFactory(), D(2026, 1, 1), D(2027, 12, 31))
+        appoint(
+            seat=seat, contact=ContactFactory(), starts_on=D(2026, 1, 1), ends_on=D(2027, 12, 31)
+        )
     assert "Ana Holder (Holder Telecom) from 2025-05-01 to 2027-04-30" in messages_of(error)
 
 
 def test_term_starting_on_the_day_the_other_ends_overlaps(seat, holder):
     with pytest.raises(ValidationError, match="already held by Ana Holder"):
-        appoint(seat, ContactFactory(), D(2027, 4, 30))
+        appoint(seat=seat, contact=ContactFactory(), starts_on=D(2027, 4, 30))
 
 
 def test_term_starting_the_day_after_the_other_ends_is_allowed(seat, holder):
-    appointment = appoint(seat, ContactFactory(), D(2027, 5, 1))
+    appointment = appoint(seat=seat, contact=ContactFactory(), starts_on=D(2027, 5, 1))
     assert appointment.pk is not None
 
 
 def test_withdrawn_appointment_leaves_the_seat_free(seat, holder):
     holder.status = Appointment.Status.WITHDRAWN
     holder.save()
-    assert appoint(seat, ContactFactory(), D(2025, 5, 1)).pk is not None
+    assert appoint(seat=seat, contact=ContactFactory(), starts_on=D(2025, 5, 1)).pk is not None
 
 
 def test_refused_appointment_saves_nothing(seat, holder):
     with pytest.raises(ValidationError):
-        appoint(seat, ContactFactory(), D(2026, 1, 1))
+        appoint(seat=seat, contact=ContactFactory(), starts_on=D(2026, 1, 1))
     assert Appointment.objects.filter(seat=seat).count() == 1
 
 
 def test_another_seat_of_the_council_may_be_held_at_the_same_time(seat, holder):
     other_seat = SeatFactory(council=seat.council)
-    assert appoint(other_seat, ContactFactory(), D(2025, 5, 1)).pk is not None
+    assert (
+        appoint(seat=other_seat, contact=ContactFactory(), starts_on=D(2025, 5, 1)).pk is not None
+    )
 
 
 @postgresql_only
@@ -104,7 +108,7 @@ def test_appoint_turns_the_database_refusal_into_a_message_naming_the_holder(
     # As if the check in code had missed a concurrent appointment: only the database stops it.
     monkeypatch.setattr(Appointment, "clean", lambda self: None)
     with pytest.raises(ValidationError) as error:
-        appoint(seat, ContactFactory(), D(2026, 1, 1))
+        appoint(seat=seat, contact=ContactFactory(), starts_on=D(2026, 1, 1))
     assert "Ana Holder (Holder Telecom) from 2025-05-01 to 2027-04-30" in messages_of(error)
 
 
@@ -128,7 +132,11 @@ def test_alternate_seat_is_refused_when_the_agreement_grants_none():
 def test_seat_within_the_grant_is_accepted():
     council = CouncilFactory(granted_principal_seats=2)
     SeatFactory(council=council)
-    Seat(council=council, kind=Seat.Kind.PRINCIPAL, label="Second").full_clean()
+    second = Seat(council=council, kind=Seat.Kind.PRINCIPAL, label="Second")
+    second.full_clean()
+    second.save()
+
+    assert council.seats.filter(kind=Seat.Kind.PRINCIPAL).count() == 2
 
 
 def test_lowering_the_grant_below_the_existing_seats_is_refused():
@@ -156,7 +164,7 @@ def two_terms(seat):
 
 def test_third_consecutive_term_is_refused_naming_the_terms(seat, two_terms):
     with pytest.raises(ValidationError) as error:
-        appoint(seat, two_terms, D(2025, 5, 1))
+        appoint(seat=seat, contact=two_terms, starts_on=D(2025, 5, 1))
     assert error.value.message_dict["contact"] == [
         f"Bo Twice would serve 3 consecutive terms on {seat.council.name}, which allows 2: "
         "2021-05-01 – 2023-04-30; 2023-05-01 – 2025-04-30; 2025-05-01 – 2027-04-30."
@@ -165,27 +173,27 @@ def test_third_consecutive_term_is_refused_naming_the_terms(seat, two_terms):
 
 def test_one_day_between_terms_still_counts_as_consecutive(seat, two_terms):
     with pytest.raises(ValidationError, match="3 consecutive terms"):
-        appoint(seat, two_terms, D(2025, 5, 2))
+        appoint(seat=seat, contact=two_terms, starts_on=D(2025, 5, 2))
 
 
 def test_two_days_between_terms_start_a_new_run(seat, two_terms):
-    assert appoint(seat, two_terms, D(2025, 5, 3)).pk is not None
+    assert appoint(seat=seat, contact=two_terms, starts_on=D(2025, 5, 3)).pk is not None
 
 
 def test_consecutive_terms_count_across_the_councils_seats(seat, two_terms):
     other_seat = SeatFactory(council=seat.council)
     with pytest.raises(ValidationError, match="3 consecutive terms"):
-        appoint(other_seat, two_terms, D(2025, 5, 1))
+        appoint(seat=other_seat, contact=two_terms, starts_on=D(2025, 5, 1))
 
 
 def test_terms_on_another_council_do_not_count(seat, two_terms):
-    assert appoint(SeatFactory(), two_terms, D(2025, 5, 1)).pk is not None
+    assert appoint(seat=SeatFactory(), contact=two_terms, starts_on=D(2025, 5, 1)).pk is not None
 
 
 def test_one_person_cannot_hold_two_seats_of_a_council_at_once(seat, holder):
     other_seat = SeatFactory(council=seat.council)
     with pytest.raises(ValidationError, match="Ana Holder already holds Principal seat A"):
-        appoint(other_seat, holder.contact, D(2026, 1, 1))
+        appoint(seat=other_seat, contact=holder.contact, starts_on=D(2026, 1, 1))
 
 
 # The appointee is a contact of a member in good standing at the start of the term
@@ -195,7 +203,7 @@ def test_appointee_of_a_lapsed_member_is_refused(seat):
     contact = ContactFactory(name="Lee Lapsed", member__name="Lapsed Cable")
     Member.objects.filter(pk=contact.member_id).update(status=Member.Status.LAPSED)
     with pytest.raises(ValidationError) as error:
-        appoint(seat, contact, D(2026, 1, 1))
+        appoint(seat=seat, contact=contact, starts_on=D(2026, 1, 1))
     assert error.value.message_dict["contact"] == [
         "Lee Lapsed cannot take a term starting on 2026-01-01: Lapsed Cable is not in good "
         "standing (its membership is lapsed)."
@@ -206,7 +214,7 @@ def test_appointee_of_a_member_with_overdue_dues_is_refused(seat):
     contact = ContactFactory()
     DuesFactory(member=contact.member, year=2025, status=Dues.Status.OVERDUE)
     with pytest.raises(ValidationError, match="it has overdue dues"):
-        appoint(seat, contact, D(2026, 1, 1))
+        appoint(seat=seat, contact=contact, starts_on=D(2026, 1, 1))
 
 
 def test_standing_is_not_judged_again_when_a_past_term_is_edited(holder):
@@ -215,6 +223,9 @@ def test_standing_is_not_judged_again_when_a_past_term_is_edited(holder):
     appointment = Appointment.objects.get(pk=holder.pk)
     appointment.status = Appointment.Status.ENDED
     appointment.full_clean()
+    appointment.save()
+
+    assert Appointment.objects.get(pk=holder.pk).status == Appointment.Status.ENDED
 
 
 def test_standing_is_judged_again_when_the_appointee_changes(holder):
@@ -230,7 +241,9 @@ def test_standing_is_judged_again_when_the_appointee_changes(holder):
 
 def test_end_before_start_is_refused_naming_both_dates(seat):
     with pytest.raises(ValidationError) as error:
-        appoint(seat, ContactFactory(), D(2026, 5, 1), D(2026, 4, 30))
+        appoint(
+            seat=seat, contact=ContactFactory(), starts_on=D(2026, 5, 1), ends_on=D(2026, 4, 30)
+        )
     assert error.value.message_dict["ends_on"] == [
         "The term cannot end on 2026-04-30: that is not after its start on 2026-05-01."
     ]
@@ -245,17 +258,23 @@ def test_database_refuses_an_end_before_the_start(seat):
 
 
 def test_appoint_ends_a_term_after_the_councils_term_length(seat):
-    appointment = appoint(seat, ContactFactory(), D(2025, 5, 1))
+    appointment = appoint(seat=seat, contact=ContactFactory(), starts_on=D(2025, 5, 1))
     assert appointment.ends_on == D(2027, 4, 30)
 
 
 def test_appoint_makes_a_started_term_active(seat):
-    assert appoint(seat, ContactFactory(), D(2025, 5, 1)).status == Appointment.Status.ACTIVE
+    assert (
+        appoint(seat=seat, contact=ContactFactory(), starts_on=D(2025, 5, 1)).status
+        == Appointment.Status.ACTIVE
+    )
 
 
 def test_appoint_makes_a_future_term_nominated(seat):
     starts_on = timezone.localdate() + datetime.timedelta(days=40)
-    assert appoint(seat, ContactFactory(), starts_on).status == Appointment.Status.NOMINATED
+    assert (
+        appoint(seat=seat, contact=ContactFactory(), starts_on=starts_on).status
+        == Appointment.Status.NOMINATED
+    )
 
 
 def test_add_months_keeps_to_the_last_day_of_a_shorter_month():
