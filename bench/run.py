@@ -253,7 +253,7 @@ def report(results, afresh, users_levels, seconds, workers):
 
 
 def targets(results, users=8, p95_ms=150, ratio=0.20):
-    """Issue 8's targets at 8 users: p95 under 150 ms and at least 20% of the baseline."""
+    """The targets at 8 users: p95 under 150 ms and at least 20% of the baseline."""
     baseline = results.get((BASELINE, users))
     if not baseline:
         return []

@@ -60,7 +60,7 @@ def home_figures():
     return {
         "member_count": current.count(),
         "country_count": current.values("country").distinct().count(),
-        # Briefings (issue 6): the latest public ones.
+        # Briefings: the latest public ones.
         "latest_briefings": (
             Briefing.objects.published().public().order_by("-published_at", "-pk")[:3]
         ),

@@ -1,4 +1,4 @@
-"""Factories for council seats (issue 5). Factories save without model validation, to set up
+"""Factories for council seats. Factories save without model validation, to set up
 situations; tests of the rules go through full_clean or agreements.services.appoint."""
 
 import datetime

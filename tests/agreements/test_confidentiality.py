@@ -1,5 +1,5 @@
 """Every role × confidentiality × page, and document downloads by both the agreement's and the
-document's confidentiality (issue 4, item 5)."""
+document's confidentiality."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""/representatives/ (issue 5): who may see it, what each role sees, the seat timeline with
+"""/representatives/: who may see it, what each role sees, the seat timeline with
 its vacancies, and a number of queries that does not grow with seats and terms."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""send_alerts about council seats (issue 5): terms ending in 90 and 30 days, seats vacant for
+"""send_alerts about council seats: terms ending in 90 and 30 days, seats vacant for
 more than 30 days, each alert once."""
 
 import datetime

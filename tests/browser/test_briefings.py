@@ -1,5 +1,5 @@
 """The Secretariat, in a real Chromium, takes a members briefing through ISOC's channel from
-draft to published in the admin; the members then receive it once (issue 6)."""
+draft to published in the admin; the members then receive it once."""
 
 import pytest
 from django.contrib.auth.models import Group

@@ -1,4 +1,4 @@
-"""The member site in a real Chromium (issue 3): an invited contact chooses a password, logs
+"""The member site in a real Chromium: an invited contact chooses a password, logs
 in and sees their benefits; a board member sets up TOTP and logs in again with a code."""
 
 import re

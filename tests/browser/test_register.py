@@ -1,5 +1,5 @@
 """A board member, in a real Chromium, filters the register, opens the ISOC agreement and
-records a review (issue 4)."""
+records a review."""
 
 import pytest
 

@@ -1,5 +1,5 @@
 """A board member, in a real Chromium, opens Representatives from the menu and sees the seat
-timeline drawn, with the vacant seat as a visible bar (issue 5)."""
+timeline drawn, with the vacant seat as a visible bar."""
 
 import datetime
 

@@ -116,7 +116,7 @@ def test_has_mfa_reads_the_authenticator_of_staff(secretariat_user):
     assert Roles(secretariat_user).has_mfa
 
 
-# Roles come from the cache (issue 8): a change to the data they are read from takes effect on
+# Roles come from the cache: a change to the data they are read from takes effect on
 # the login's next request.
 
 
