@@ -15,7 +15,12 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Partnership agreements")
 
     def ready(self):
+        from agreements.models.seats import holds_a_seat_from
         from canto_portal.versions import watch
+        from members.models import PRIVILEGED_ROLES
+
+        if holds_a_seat_from not in PRIVILEGED_ROLES:
+            PRIVILEGED_ROLES.append(holds_a_seat_from)
 
         register = (
             "Partner",

@@ -3,7 +3,7 @@ import datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -458,3 +458,16 @@ class Appointment(models.Model):
             "member": member.name,
             "reason": reason,
         }
+
+
+def holds_a_seat_from(day: datetime.date) -> Exists:
+    """A condition on Contact rows: the contact holds a council seat on `day` or is
+    nominated to one after it. Who holds a seat speaks for CANTO, so their address and login
+    are the Secretariat's to change."""
+    return Exists(
+        Appointment.objects.filter(
+            contact=OuterRef("pk"),
+            status__in=[Appointment.Status.NOMINATED, Appointment.Status.ACTIVE],
+            ends_on__gte=day,
+        )
+    )

@@ -1,0 +1,21 @@
+"""The members app's models, one module per sub-domain, re-exported here so that imports,
+the app label and table names stay what they were."""
+
+from members.models.people import (
+    PRIVILEGED_ROLES,
+    BoardTerm,
+    Contact,
+    Invitation,
+)
+from members.models.register import Benefit, Dues, Member, MembershipCategory
+
+__all__ = [
+    "PRIVILEGED_ROLES",
+    "Benefit",
+    "BoardTerm",
+    "Contact",
+    "Dues",
+    "Invitation",
+    "Member",
+    "MembershipCategory",
+]
