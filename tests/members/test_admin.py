@@ -7,7 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from members.admin import CSRF_TOKEN_PLACEHOLDER
+from members.admin.register import CSRF_TOKEN_PLACEHOLDER
 from members.models import Contact, Dues, Member
 from tests.members.factories import (
     ContactFactory,

@@ -25,8 +25,8 @@ from canto_portal.fragments import (
     seconds_until,
 )
 from members import services
-from members.apps import MEMBERS
 from members.access import ANYONE, DIRECTORY_USER, MEMBER_ADMIN, PORTAL_USER, requires
+from members.apps import MEMBERS
 from members.forms import AcceptInvitationForm, ContactForm, DirectoryFilterForm, MemberProfileForm
 from members.models import Member
 from members.roles import roles_for
