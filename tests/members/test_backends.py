@@ -1,20 +1,28 @@
-"""Each request's login comes from the cache (members/backends.py), never a stale one."""
+"""Each request reads its login from the database and the login's permissions from the cache
+(members/backends.py), never stale ones."""
 
 import pytest
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
+from tests.test_query_budgets import SESSION_AND_LOGIN
+
 pytestmark = pytest.mark.django_db
+
+MEMBER_LIST = "/admin/members/member/"
 
 
 def portal(client):
     return client.get(reverse("members:portal"))
 
 
-def test_a_cached_login_runs_no_query(client, operator_a, django_assert_num_queries):
+def test_a_page_seen_again_reads_only_the_session_and_the_login(
+    client, operator_a, django_assert_num_queries
+):
     client.force_login(operator_a)
     portal(client)
 
-    with django_assert_num_queries(0):
+    with django_assert_num_queries(SESSION_AND_LOGIN):
         assert portal(client).status_code == 200
 
 
@@ -51,6 +59,18 @@ def test_logging_in_again_keeps_other_pages_cached(client, operator_a, django_as
     client.force_login(operator_a)
 
     # The login's roles and the directory are still cached: a new `last_login` changes
-    # nothing a page shows. Only the login itself is read again.
-    with django_assert_num_queries(0):
+    # nothing a page shows.
+    with django_assert_num_queries(SESSION_AND_LOGIN):
         client.get(reverse("members:directory"))
+
+
+def test_a_permission_withdrawn_from_a_group_closes_the_admin_page_at_once(
+    client, secretariat_user
+):
+    client.force_login(secretariat_user)
+    assert client.get(MEMBER_LIST).status_code == 200
+
+    group = Group.objects.get(user=secretariat_user)
+    group.permissions.remove(*Permission.objects.filter(content_type__model="member"))
+
+    assert client.get(MEMBER_LIST).status_code == 403
