@@ -125,15 +125,16 @@ def rendered_afresh(path, role, sessions, renew_version, times=15):
 
 
 def portal_renew_version(env):
-    """canto_portal.fragments.renew_version, run here against the benchmark's cache."""
+    """canto_portal.versions.renew, run here against the benchmark's cache: renews every
+    scope, so that every part of a page is rendered afresh."""
     os.environ.update(env | {"DJANGO_SETTINGS_MODULE": "canto_portal.settings"})
     sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()
-    from canto_portal.fragments import renew_version
+    from canto_portal.versions import renew
 
-    return renew_version
+    return renew
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -236,9 +237,9 @@ def report(results, afresh, users_levels, seconds, workers):
         "## Rendered afresh, after a data change",
         "",
         "The tables above are pages served as they are most of the time, from the cache "
-        "(canto_portal/fragments.py). Any change to the data renews the data version, and "
-        "the next request of each page renders it again from the database. One user, each "
-        "request right after a renewal:",
+        "(canto_portal/fragments.py). A change to the data renews the version of what it "
+        "belongs to, and the next request of each page showing that renders it again from "
+        "the database. One user, each request right after every version is renewed:",
         "",
         "| page | median ms | slowest ms |",
         "|---|---:|---:|",
