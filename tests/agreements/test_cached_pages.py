@@ -14,7 +14,7 @@ from agreements import services
 from agreements.models import Agreement, Commitment, Confidentiality, Council, Review
 from members.models import Member
 from tests.agreements.factories import AgreementFactory, CommitmentFactory, ReviewFactory
-from tests.agreements.factories_briefings import BriefingFactory
+from tests.agreements.factories_briefings import BriefingFactory, topic
 from tests.agreements.factories_seats import AppointmentFactory
 from tests.cache_contents import stored_keys
 from tests.members.factories import BoardTermFactory, ContactFactory, UserFactory, activate_totp
@@ -442,6 +442,27 @@ def test_briefings_read_from_the_cache_run_no_query_but_the_login(
 
     with django_assert_num_queries(login_queries(viewer)):
         client.get(f"{BRIEFINGS}?page=2&utm_source=mail")
+
+
+@pytest.mark.parametrize("query", ["topic=no-such-topic", "topic=Cybersecurity", "page=01"])
+def test_briefings_with_an_unknown_or_respelled_value_add_nothing_to_the_cache(client, query):
+    BriefingFactory(published=True, topics=[topic("cybersecurity")])
+    client.get(BRIEFINGS)
+    before = stored_keys()
+
+    assert client.get(f"{BRIEFINGS}?{query}").status_code == 200
+
+    assert stored_keys() == before
+
+
+def test_briefings_on_a_known_topic_are_kept(client):
+    BriefingFactory(published=True, topics=[topic("cybersecurity")])
+    client.get(BRIEFINGS)
+    before = stored_keys()
+
+    client.get(f"{BRIEFINGS}?topic=cybersecurity")
+
+    assert stored_keys() > before
 
 
 def test_briefing_page_shows_a_title_changed_after_it_was_cached(client):
