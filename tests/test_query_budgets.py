@@ -50,7 +50,9 @@ def grow(scale, reviewer):
         agreement = AgreementFactory()
         CommitmentFactory.create_batch(2, agreement=agreement)
         ReviewFactory(agreement=agreement, reviewer=reviewer)
-        ReviewFactory(agreement=isoc, reviewer=reviewer)
+        # One review a day: a reviewer reviews an agreement at most once on a day.
+        reviewed_on = today - datetime.timedelta(days=isoc.reviews.count())
+        ReviewFactory(agreement=isoc, reviewer=reviewer, reviewed_on=reviewed_on)
         BriefingFactory(published=True)
     first = isoc.commitments.count() + 1
     for number in range(first, first + scale):
