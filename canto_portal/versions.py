@@ -9,7 +9,8 @@ Writes are seen through signals, and through `WatchedQuerySet` for the bulk writ
 send none. This module knows no app and no model."""
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 
 from asgiref.local import Local
 from django.core.cache import cache
@@ -63,6 +64,9 @@ def versions(scopes: Iterable[str]) -> list[int]:
     """The versions of `scopes`, read once per request: a page with several cached parts asks
     the shared cache once for each scope."""
     scopes = list(scopes)
+    if unknown := set(scopes) - set(_scopes.values()):
+        # A version nothing renews would keep its parts for good.
+        raise LookupError(f"No model is watched for {sorted(unknown)}.")
     known = getattr(_request, "versions", None)
     if known is None:
         known = {}
@@ -112,14 +116,12 @@ def renew(*scopes: str) -> None:
             known.pop(scope, None)
 
 
-_at_commit: dict[str, object] = {}
+_at_commit: dict[str, Callable[[], None]] = {}
 
 
-def _renewal_at_commit(scope: str):
+def _renewal_at_commit(scope: str) -> Callable[[], None]:
     """One callable per scope, so that a transaction's pending renewal is recognised."""
-    if scope not in _at_commit:
-        _at_commit[scope] = lambda: renew(scope)
-    return _at_commit[scope]
+    return _at_commit.setdefault(scope, partial(renew, scope))
 
 
 def _read_since_renewal() -> set[str]:

@@ -90,6 +90,11 @@ def test_a_key_that_is_not_a_frozen_dataclass_is_refused(compute, key):
         members_part(compute, key=key)
 
 
+def test_a_part_showing_a_scope_no_model_belongs_to_is_refused(compute):
+    with pytest.raises(LookupError):
+        fragments.cached("test", compute, shows=["membres"])
+
+
 def test_a_value_not_kept_is_computed_each_time():
     calls = []
 
