@@ -43,8 +43,7 @@ class PartnerWidget(NaturalKeyWidget):
         super().__init__(Partner, "name", **kwargs)
 
     def lookup(self, text, row):
-        found = list(Partner.objects.filter(name__iexact=text)[:1])
-        return found or list(Partner.objects.filter(short_name__iexact=text)[:2])
+        return self.find("name", text)[:1] or self.find("short_name", text)
 
 
 class PartnersWidget(widgets.ManyToManyWidget):

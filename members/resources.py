@@ -51,8 +51,7 @@ class MemberWidget(NaturalKeyWidget):
         super().__init__(Member, "slug", **kwargs)
 
     def lookup(self, text, row):
-        found = list(Member.objects.filter(slug__iexact=text)[:1])
-        return found or list(Member.objects.filter(name__iexact=text)[:2])
+        return self.find("slug", text)[:1] or self.find("name", text)
 
     def not_found_message(self, text, found):
         if len(found) > 1:
@@ -123,6 +122,8 @@ class MemberResource(SpreadsheetResource):
 
     # Checked against the names read once per file (slugs_by_name), not by a query a row.
     constraints_checked_here = ("member_unique_name_per_country",)
+    # Member.save() adds nothing to a new member, and its keys are checked in memory.
+    insert_new_rows_together = True
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -149,10 +150,7 @@ class MemberResource(SpreadsheetResource):
         key = name_key(instance.name, instance.country.code)
         taken_by = self._slugs_by_name.get(key, instance.slug)
         if not {"name", "country"} & set(errors) and taken_by != instance.slug:
-            (constraint,) = [
-                c for c in Member._meta.constraints if c.name in self.constraints_checked_here
-            ]
-            errors[NON_FIELD_ERRORS] = [constraint.get_violation_error_message()]
+            errors[NON_FIELD_ERRORS] = [self.constraint_message("member_unique_name_per_country")]
         super().validate_instance(instance, errors, validate_unique)
 
     def after_save_instance(self, instance, row, **kwargs):
@@ -197,9 +195,29 @@ class ContactResource(SpreadsheetResource):
 
     # The email is the key: matched whatever its case and never repeated in a file.
     constraints_checked_here = ("contact_unique_email",)
+    # A contact's save() is the model's own, and one primary contact per member is checked
+    # in memory for the rows of the file (primaries_in_file).
+    insert_new_rows_together = True
 
     def get_queryset(self):
         return Contact.objects.select_related("member")
+
+    def before_import(self, dataset, **kwargs):
+        super().before_import(dataset, **kwargs)
+        self._primaries_in_file = {}
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        errors = dict(import_validation_errors or {})
+        first = self._primaries_in_file.get(instance.member_id, instance.email.lower())
+        if instance.role == Contact.Role.PRIMARY and first != instance.email.lower():
+            errors[NON_FIELD_ERRORS] = [self.constraint_message("contact_one_primary_per_member")]
+        super().validate_instance(instance, errors, validate_unique)
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        # A changed contact is in the database already, where the constraint checks it.
+        if instance.role == Contact.Role.PRIMARY and instance.pk is None:
+            self._primaries_in_file[instance.member_id] = instance.email.lower()
 
     def constraint_cannot_fail(self, constraint, instance):
         # Only a primary contact can be a second primary contact.

@@ -213,13 +213,28 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
 
     def __init__(self, model, field, **kwargs):
         super().__init__(model, field=field, **kwargs)
-        self._cache = {}
+        self.reset()
 
     def reset(self):
         self._cache = {}
+        self._indexes = {}
 
     def lookup(self, text, row):
-        return list(self.model.objects.filter(**{f"{self.field}__iexact": text})[:2])
+        return self.find(self.field, text)
+
+    def find(self, field, text):
+        """Up to two rows whose `field` is `text` in any case. The table is read once per
+        import and indexed, rather than searched once per value: a case-insensitive search
+        cannot use the key's index. A row the index lacks (written earlier in the same
+        import) is searched for."""
+        if field not in self._indexes:
+            index = self._indexes[field] = {}
+            for instance in self.model.objects.order_by("pk"):
+                index.setdefault(str(getattr(instance, field)).lower(), []).append(instance)
+        found = self._indexes[field].get(text.lower())
+        if found:
+            return found[:2]
+        return list(self.model.objects.filter(**{f"{field}__iexact": text})[:2])
 
     def clean(self, value, row=None, **kwargs):
         text = plain_text(value)

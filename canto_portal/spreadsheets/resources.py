@@ -61,6 +61,12 @@ class SpreadsheetResource(resources.ModelResource):
 
     # Import: the whole file
 
+    # New rows may be inserted together, in a few statements at the end of the file, rather
+    # than one statement a row. A resource turns this on only when its model's save() and
+    # signals do nothing for a new row that a bulk insert would miss, and when it checks
+    # in memory every rule that relates one new row of the file to another.
+    insert_new_rows_together = False
+
     def import_data(self, dataset, dry_run=False, **kwargs):
         """All or nothing, in one transaction: an invalid row rolls back the rows before it,
         and the preview (a dry run) rolls back everything. The library's own transaction
@@ -68,7 +74,7 @@ class SpreadsheetResource(resources.ModelResource):
         all or nothing has no use for."""
         for option in ("use_transactions", "rollback_on_validation_errors"):
             kwargs.pop(option, None)
-        self._new_history, self._changed_history = [], []
+        self._new_rows, self._new_history, self._changed_history = [], [], []
         self._database_failed = False
         using = self.get_db_connection_name()
         with transaction.atomic(using=using):
@@ -95,16 +101,27 @@ class SpreadsheetResource(resources.ModelResource):
         return hasattr(self._meta.model._meta, "simple_history_manager_attribute")
 
     def do_instance_save(self, instance, is_create):
-        """Saved one by one, so that the model's own save() and signals run, but with the
-        history written for the whole file at once (write_history)."""
-        if not self.keeps_history():
-            return super().do_instance_save(instance, is_create)
-        instance.skip_history_when_saving = True
-        try:
+        """A changed row is saved at once, so that the model's own save() and signals run;
+        a new one too, unless new rows are inserted together (after_import). The history
+        is written for the whole file at once (write_history)."""
+        if is_create and self.insert_new_rows_together:
+            self._new_rows.append(instance)
+        elif self.keeps_history():
+            instance.skip_history_when_saving = True
+            try:
+                super().do_instance_save(instance, is_create)
+            finally:
+                del instance.skip_history_when_saving
+        else:
             super().do_instance_save(instance, is_create)
-        finally:
-            del instance.skip_history_when_saving
-        (self._new_history if is_create else self._changed_history).append(instance)
+        if self.keeps_history():
+            (self._new_history if is_create else self._changed_history).append(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        # A file with a bad row is rolled back: its new rows need not be written first.
+        if self._new_rows and not (result.has_errors() or result.has_validation_errors()):
+            self._meta.model._default_manager.bulk_create(self._new_rows, batch_size=1000)
 
     def write_history(self):
         if not self.keeps_history():
@@ -327,6 +344,10 @@ class SpreadsheetResource(resources.ModelResource):
         if len(names) == 1:
             return {self.fields[names[0]].attribute}
         return set()
+
+    def constraint_message(self, name):
+        (constraint,) = [c for c in self._meta.model._meta.constraints if c.name == name]
+        return constraint.get_violation_error_message()
 
     def constraint_cannot_fail(self, constraint, instance):
         return constraint.name in self.constraints_checked_here

@@ -97,6 +97,24 @@ def test_upload_shows_a_preview_and_writes_nothing_until_confirmed(secretariat_c
     assert LogEntry.objects.filter(object_id=str(Member.objects.get().pk)).exists()
 
 
+def test_the_history_of_imported_members_names_who_imported_them(
+    secretariat_client, secretariat_user, member_a
+):
+    content = (
+        b"slug,name,category,country,joined_on\n"
+        + f"{member_a.slug},Alpha Renamed,Full,TT,2010-01-01\n".encode()
+        + b"new-one,New One,Full,TT,2011-01-01\n"
+    )
+
+    confirm(secretariat_client, "member", upload(secretariat_client, "member", content))
+
+    latest = Member.history.order_by("-history_id")[:2]
+    assert {(h.name, h.history_type, h.history_user) for h in latest} == {
+        ("Alpha Renamed", "~", secretariat_user),
+        ("New One", "+", secretariat_user),
+    }
+
+
 def test_a_bad_row_shows_where_and_why_and_offers_no_confirm(secretariat_client):
     MembershipCategoryFactory()
     content = (

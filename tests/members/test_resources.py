@@ -272,6 +272,84 @@ def test_a_second_primary_contact_is_refused_in_the_file_and_against_the_registe
     assert Contact.objects.count() == 1
 
 
+def test_a_contact_made_primary_counts_against_a_new_primary_later_in_the_file(member_a):
+    ContactFactory(member=member_a, email="old@alpha.example", role=Contact.Role.TECHNICAL)
+    dataset = read_csv(
+        "email,member,name,role\n"
+        f"old@alpha.example,{member_a.slug},Old,primary\n"
+        f"new@alpha.example,{member_a.slug},New,primary\n"
+    )
+
+    result = run_import(ContactResource, dataset)
+
+    (message,) = row_errors(result)
+    assert message.startswith("Row 2") and "already has a primary contact" in message
+    assert Contact.objects.get().role == Contact.Role.TECHNICAL
+
+
+def test_a_member_name_taken_in_its_country_is_refused_in_the_file_and_against_the_register():
+    MembershipCategoryFactory()
+    MemberFactory(name="Caribe Fibre", slug="caribe", country="JM")
+    dataset = read_csv(
+        f"{MEMBER_HEADER}\n"
+        "isla,Isla Net,Full,BB,Bridgetown,2010-01-01,active\n"
+        "isla-2,ISLA NET,Full,BB,Bridgetown,2010-01-01,active\n"
+        "caribe-2,caribe fibre,Full,JM,Kingston,2010-01-01,active\n"
+        "caribe-bb,Caribe Fibre,Full,BB,Bridgetown,2010-01-01,active\n"
+    )
+
+    result = run_import(MemberResource, dataset)
+
+    messages = row_errors(result)
+    assert [m.split()[1] for m in messages] == ["2", "3"]
+    assert all("A member with this name already exists in this country." in m for m in messages)
+    assert Member.objects.count() == 1
+
+
+def test_a_member_renamed_in_the_file_frees_its_name_for_a_later_row(member_a):
+    dataset = read_csv(
+        f"{MEMBER_HEADER}\n"
+        f"{member_a.slug},Alpha Telecom Holdings,Full,TT,Port of Spain,2010-01-01,active\n"
+        "alpha-new,Alpha Telecom,Full,TT,Port of Spain,2011-01-01,active\n"
+    )
+
+    result = run_import(MemberResource, dataset)
+
+    assert (result.totals["update"], result.totals["new"]) == (1, 1), row_errors(result)
+    assert Member.objects.get(name="Alpha Telecom").slug == "alpha-new"
+
+
+def test_an_import_writes_one_history_entry_per_row(member_a):
+    dataset = read_csv(
+        f"{MEMBER_HEADER}\n"
+        f"{member_a.slug},Alpha Renamed,Full,TT,Port of Spain,2010-01-01,active\n"
+        "new-one,New One,Full,TT,Port of Spain,2011-01-01,active\n"
+    )
+    before = Member.history.count()
+
+    result = run_import(MemberResource, dataset)
+
+    assert (result.totals["update"], result.totals["new"]) == (1, 1), row_errors(result)
+    history = Member.history.order_by("-history_id")[:2]
+    assert Member.history.count() == before + 2
+    assert {(h.slug, h.name, h.history_type) for h in history} == {
+        (member_a.slug, "Alpha Renamed", "~"),
+        ("new-one", "New One", "+"),
+    }
+
+
+def test_a_preview_writes_nothing_not_even_history(member_a):
+    before = (Member.objects.count(), Member.history.count())
+    dataset = read_csv(
+        f"{MEMBER_HEADER}\nnew-one,New One,Full,TT,Port of Spain,2011-01-01,active\n"
+    )
+
+    result = run_import(MemberResource, dataset, dry_run=True)
+
+    assert result.totals["new"] == 1, row_errors(result)
+    assert (Member.objects.count(), Member.history.count()) == before
+
+
 def test_an_email_of_a_contact_at_another_member_is_refused(member_a, member_b):
     ContactFactory(member=member_a, email="pat@shared.example", name="Pat")
     dataset = read_csv(f"email,member,name\npat@shared.example,{member_b.slug},Pat B\n")
