@@ -161,7 +161,7 @@ class MemberResource(SpreadsheetResource):
         self._names_by_slug[instance.slug] = key
 
 
-def name_key(name, country):
+def name_key(name: str, country: str) -> tuple[str, str]:
     return (name.lower(), country or "")
 
 

@@ -109,6 +109,8 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
             # Claimed: a second confirm of the same preview finds nothing to import.
             storage.remove()
         except FileNotFoundError:
+            data = None
+        if data is None:  # The cache storage answers None for a file it does not hold.
             return self.refuse_confirm(
                 request,
                 _(

@@ -24,14 +24,14 @@ RARE_SIGNS = frozenset(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"
 )
 
 
-def looks_garbled(text):
+def looks_garbled(text: str) -> bool:
     """True when a good part of the non-ASCII characters are the rare signs above."""
     foreign = [character for character in text if ord(character) > 0x7F]
     rare = sum(character in RARE_SIGNS for character in foreign)
     return rare >= 2 and rare * 3 >= len(foreign)
 
 
-def encoding_refusal(text):
+def encoding_refusal(text: str) -> UnreadableFile:
     """The refusal for a file whose bytes are in an encoding the portal does not read,
     quoting the first line that shows it."""
     lines = text.splitlines() or [""]
@@ -51,7 +51,7 @@ def encoding_refusal(text):
     )
 
 
-def decode_text(data):
+def decode_text(data: bytes) -> str:
     """Excel saves "CSV UTF-8" with a byte-order mark, plain "CSV" in the Windows code page
     and "Unicode text" as UTF-16; all three are accepted. Anything else is refused rather
     than guessed: a wrong guess imports garbled names that look fine in the preview."""

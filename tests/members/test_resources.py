@@ -30,7 +30,7 @@ from tests.members.factories import (
 pytestmark = pytest.mark.django_db
 
 MEMBER_HEADER = "slug,name,category,country,city,joined_on,status"
-# The 10,000 rows import in about 8 s on SQLite and 18 s on PostgreSQL. The failing
+# 10,000 contacts import in about 5 s on SQLite and on PostgreSQL. The failing
 # variant proves all or nothing, which does not depend on size, with 2,000 rows by default to
 # keep the suite fast; IMPORT_TEST_ROWS=10000 runs both at full size.
 LARGE_FILE_ROWS = int(os.environ.get("IMPORT_TEST_ROWS", "10000"))
