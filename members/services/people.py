@@ -110,8 +110,8 @@ def remove_contact(*, contact: Contact, by) -> None:
         user.save(update_fields=["is_active"])
 
 
-def invitation_refusal(contact):
-    """Why this contact cannot be invited now, or None when they can."""
+def invitation_refusal(contact, *, by):
+    """Why `by` cannot invite this contact now, or None when they can."""
     if contact.user_id:
         return _("%(name)s already has a login.") % {"name": contact.name}
     if contact.member.status == Member.Status.RESIGNED:
@@ -123,7 +123,7 @@ def invitation_refusal(contact):
             "A login with the address %(email)s already exists; link it to the contact "
             "in the back office instead."
         ) % {"email": contact.email}
-    return None
+    return reserved_to_secretariat(contact=contact, by=by)
 
 
 @transaction.atomic
@@ -134,9 +134,7 @@ def invite(contact, *, invited_by, request=None):
     Raises InvitationError when the contact cannot be invited. The email is sent inside the
     transaction: when sending fails, no invitation is recorded and the caller can retry."""
     contact = Contact.objects.select_for_update().select_related("member").get(pk=contact.pk)
-    if refusal := invitation_refusal(contact) or reserved_to_secretariat(
-        contact=contact, by=invited_by
-    ):
+    if refusal := invitation_refusal(contact, by=invited_by):
         raise InvitationError(refusal)
     now = timezone.now()
     contact.invitations.pending().update(revoked_at=now)
@@ -220,7 +218,7 @@ def accept_invitation(token, password):
     when the link cannot be used."""
     invitation = invitation_for_token(token, lock=True)
     contact = invitation.contact
-    if refusal := invitation_refusal(contact):
+    if refusal := invitation_refusal(contact, by=invitation.invited_by):
         raise InvalidInvitation(InvalidInvitation.USED) from InvitationError(refusal)
     user = new_user_for(contact)
     user.set_password(password)

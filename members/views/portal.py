@@ -187,7 +187,11 @@ def contact_invite(request, pk):
     form with the viewer's CSRF token, so that it can come from the cache."""
     contact = own_contact(request, pk)
     if request.method == "GET":
-        context = {"contact": contact, "invited_before": contact.invitations.pending().exists()}
+        context = {
+            "contact": contact,
+            "invited_before": contact.invitations.pending().exists(),
+            "refusal": services.invitation_refusal(contact, by=request.user),
+        }
         return TemplateResponse(request, "members/contact_invite.html", context)
     try:
         services.invite(contact, invited_by=request.user, request=request)

@@ -144,6 +144,19 @@ def test_member_admin_cannot_invite_a_privileged_contact(
     assert mailoutbox == []
 
 
+def test_invite_page_says_why_a_privileged_contact_cannot_be_invited(
+    client, member_admin_a, member_a, role_without_login
+):
+    contact = ContactFactory(member=member_a)
+    role_without_login(contact)
+    client.force_login(member_admin_a)
+
+    response = client.get(reverse("members:contact_invite", args=[contact.pk]))
+
+    assert "only the Secretariat" in response.text
+    assert "Send the invitation" not in response.text
+
+
 def test_invitation_sent_by_a_member_admin_dies_when_the_contact_takes_a_privileged_role(
     client, member_admin_a, member_a, role_without_login, mailoutbox
 ):
