@@ -142,7 +142,11 @@ def _move(briefing, by, name, note="", **changes):
         raise ValidationError({"note": move.required_note})
     with transaction.atomic():
         # Locked and re-read: two staff members clicking at once make one move, not two.
-        locked = Briefing.objects.select_for_update().select_related("channel").get(pk=briefing.pk)
+        locked = (
+            Briefing.objects.select_for_update(of=("self",))
+            .select_related("channel")
+            .get(pk=briefing.pk)
+        )
         if locked.status not in move.starts_from(locked):
             other_kind = move.from_with_channel | move.from_without_channel
             if move.channel_refusal and locked.status in other_kind:
