@@ -443,6 +443,18 @@ class Review(models.Model):
         verbose_name = _("review")
         verbose_name_plural = _("reviews")
         get_latest_by = ["reviewed_on", "created_at"]
+        constraints = [
+            # A board member's review of an agreement is one act a day: a second one the same
+            # day is a double click or a correction, and corrections go through the Secretariat.
+            models.UniqueConstraint(
+                fields=["agreement", "reviewer", "reviewed_on"],
+                name="review_once_per_reviewer_per_day",
+                violation_error_message=_(
+                    "This board member has already reviewed this agreement that day; the "
+                    "Secretariat can correct that review."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return f"{self.agreement.reference} {self.reviewed_on}: {self.get_outcome_display()}"

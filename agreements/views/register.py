@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -21,6 +22,7 @@ from agreements.services import (
 )
 from agreements.views.common import CachedListView, private_pdf_response
 from canto_portal.fragments import fragment
+from canto_portal.submissions import acts_once
 from members.access import ANYONE, BOARD_MEMBER, BOARD_OR_SECRETARIAT, hidden, requires
 from members.apps import LOGINS
 from members.roles import roles_for
@@ -142,15 +144,20 @@ def agreement_page(view: AgreementView) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @requires(BOARD_MEMBER)
+@acts_once
 def review_create(request, reference):
     """Board members review agreements; nobody else may, not even the Secretariat, which
     edits agreements in the admin instead."""
     agreement = get_object_or_404(Agreement, reference=reference)
     form = ReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        record_review(agreement=agreement, reviewer=request.user, **form.cleaned_data)
-        messages.success(request, _("Your review of %(ref)s is recorded.") % {"ref": reference})
-        return redirect(agreement)
+        try:
+            record_review(agreement=agreement, reviewer=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your review of %(ref)s is recorded.") % {"ref": reference})
+            return redirect(agreement)
     return render(request, "agreements/review_form.html", {"agreement": agreement, "form": form})
 
 

@@ -24,6 +24,7 @@ from canto_portal.fragments import (
     known_parameters,
     seconds_until,
 )
+from canto_portal.submissions import acts_once
 from members import services
 from members.access import ANYONE, DIRECTORY_USER, MEMBER_ADMIN, PORTAL_USER, requires
 from members.apps import MEMBERS
@@ -126,6 +127,7 @@ def dashboard_organisation(key: Organisation) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @requires(MEMBER_ADMIN)
+@acts_once
 def profile_edit(request):
     member = roles_for(request).member
     form = MemberProfileForm(request.POST or None, instance=member)
@@ -143,6 +145,7 @@ def own_contact(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @requires(MEMBER_ADMIN)
+@acts_once
 def contact_edit(request, pk=None):
     member = roles_for(request).member
     contact = own_contact(request, pk) if pk else None
@@ -164,6 +167,7 @@ def contact_edit(request, pk=None):
 
 @require_http_methods(["GET", "POST"])
 @requires(MEMBER_ADMIN)
+@acts_once
 def contact_remove(request, pk):
     contact = own_contact(request, pk)
     if contact.user_id == request.user.pk:
@@ -182,6 +186,7 @@ def contact_remove(request, pk):
 
 @require_http_methods(["GET", "POST"])
 @requires(MEMBER_ADMIN)
+@acts_once
 def contact_invite(request, pk):
     """Asks first, like removing: the dashboard's contact list then holds links only, and no
     form with the viewer's CSRF token, so that it can come from the cache."""
@@ -271,6 +276,7 @@ def member_profile(view: ProfileView) -> dict:
 
 @require_http_methods(["GET", "POST"])
 @requires(ANYONE)
+@acts_once
 def invitation(request, token):
     """Anyone holding the link may open it; the token is the credential."""
     try:
