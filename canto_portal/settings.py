@@ -6,6 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -103,6 +104,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -230,11 +232,41 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CANTO Portal <portal@canto.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Behind a TLS-terminating proxy in production.
+# Security headers. No template has a script or an inline style, so the policy lets in the
+# portal's own files only. Images may also be data: URIs: allauth draws the authenticator's QR
+# code as one, and an image cannot run code.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Django's defaults, said out loud because the smoke test (deploy/smoke-test) asserts them.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# No script reads a cookie, so none needs to be readable by one.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# Behind a TLS-terminating proxy in production (deploy/nginx/canto-portal.conf sets
+# X-Forwarded-Proto). HSTS for a year, subdomains included: the portal's domain serves nothing
+# over plain http. The health check is left out of the redirect so that a monitor may ask
+# gunicorn directly.
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
     SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
+    LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
 # The portal's public address, for links in emails sent outside a request (alerts, tasks).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
@@ -280,9 +312,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's messages reach the root's handler; Django's own console handler would print
+    # each of them a second time.
+    "loggers": {"django": {"handlers": []}},
 }
 
-# Import and export (django-import-export; issue 7). Resources live in members/resources.py and
+# Import and export (django-import-export). Resources live in members/resources.py and
 # agreements/resources.py; the README section "Importing your data" is the Secretariat's guide.
 # All or nothing: each import runs in one transaction, rolled back when any row fails.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
@@ -294,13 +329,13 @@ IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 # IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT stays off on purpose: it removes only a leading "=",
 # lets "+", "-" and "@" through, and turns every cell into text (an empty date becomes "None").
-# The resources quote formula-like text themselves (members.resources.escape_formula).
+# The resources quote formula-like text themselves (canto_portal.spreadsheets.cells).
 IMPORT_EXPORT_ESCAPE_ILLEGAL_CHARS_ON_EXPORT = True
 # Blank rows stay in, so that row numbers in error messages match the file; the resources
 # drop the empty rows below the data themselves.
 IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = False
 
-# Background tasks (issue 6): Django's tasks framework with django-tasks-db's database backend,
+# Background tasks: Django's tasks framework with django-tasks-db's database backend,
 # so a queued task survives a restart. Publishing a members briefing queues its emails here;
 # `python manage.py db_worker` runs them (next to runserver in `make run`, as its own service in
 # production), and `python manage.py resume_briefing_deliveries` queues again the emails a
