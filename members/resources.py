@@ -122,8 +122,14 @@ class MemberResource(SpreadsheetResource):
 
     # Checked against the names read once per file (slugs_by_name), not by a query a row.
     constraints_checked_here = ("member_unique_name_per_country",)
-    # Member.save() adds nothing to a new member, and its keys are checked in memory.
-    insert_new_rows_together = True
+    # Keys and names are checked in memory.
+    write_rows_together = True
+
+    def writes_together(self, instance):
+        # Member.save() dates a status move, and a name is unique in its country.
+        key = name_key(instance.name, instance.country.code)
+        renamed = self._names_by_slug.get(instance.slug, key) != key
+        return not (renamed or instance.status_is_moving)
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
@@ -193,37 +199,41 @@ class ContactResource(SpreadsheetResource):
             "receives_briefings",
         ]
 
-    # The email is the key: matched whatever its case and never repeated in a file.
-    constraints_checked_here = ("contact_unique_email",)
-    # A contact's save() is the model's own, and one primary contact per member is checked
-    # in memory for the rows of the file (primaries_in_file).
-    insert_new_rows_together = True
+    # The email is the key: matched whatever its case and never repeated in a file. The
+    # primary contacts are read once per file and followed in memory (primaries).
+    constraints_checked_here = ("contact_unique_email", "contact_one_primary_per_member")
+    write_rows_together = True
 
     def get_queryset(self):
         return Contact.objects.select_related("member")
 
     def before_import(self, dataset, **kwargs):
         super().before_import(dataset, **kwargs)
-        self._primaries_in_file = {}
+        self._primaries = {
+            contact.member_id: contact.email.lower()
+            for contact in self.instances_by_key().values()
+            if contact.role == Contact.Role.PRIMARY
+        }
+
+    def writes_together(self, instance):
+        # One contact per member may be primary: who is changes in the order of the file.
+        holds = self._primaries.get(instance.member_id) == instance.email.lower()
+        return holds == (instance.role == Contact.Role.PRIMARY)
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         errors = dict(import_validation_errors or {})
-        first = self._primaries_in_file.get(instance.member_id, instance.email.lower())
-        if instance.role == Contact.Role.PRIMARY and first != instance.email.lower():
+        holder = self._primaries.get(instance.member_id, instance.email.lower())
+        if instance.role == Contact.Role.PRIMARY and holder != instance.email.lower():
             errors[NON_FIELD_ERRORS] = [self.constraint_message("contact_one_primary_per_member")]
         super().validate_instance(instance, errors, validate_unique)
 
     def after_save_instance(self, instance, row, **kwargs):
         super().after_save_instance(instance, row, **kwargs)
-        # A changed contact is in the database already, where the constraint checks it.
-        if instance.role == Contact.Role.PRIMARY and instance.pk is None:
-            self._primaries_in_file[instance.member_id] = instance.email.lower()
-
-    def constraint_cannot_fail(self, constraint, instance):
-        # Only a primary contact can be a second primary contact.
-        if constraint.name == "contact_one_primary_per_member":
-            return instance.role != Contact.Role.PRIMARY
-        return super().constraint_cannot_fail(constraint, instance)
+        email = instance.email.lower()
+        if instance.role == Contact.Role.PRIMARY:
+            self._primaries[instance.member_id] = email
+        elif self._primaries.get(instance.member_id) == email:
+            del self._primaries[instance.member_id]
 
     def after_init_instance(self, instance, new, row, **kwargs):
         """An email already in the register belongs to that person at that member; a file

@@ -10,6 +10,7 @@
 """
 
 import difflib
+import itertools
 import re
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -61,11 +62,17 @@ class SpreadsheetResource(resources.ModelResource):
 
     # Import: the whole file
 
-    # New rows may be inserted together, in a few statements at the end of the file, rather
-    # than one statement a row. A resource turns this on only when its model's save() and
-    # signals do nothing for a new row that a bulk insert would miss, and when it checks
-    # in memory every rule that relates one new row of the file to another.
-    insert_new_rows_together = False
+    # Rows may be written together, in a few statements at the end of the file, rather than
+    # one statement a row. A resource turns this on only when it checks in memory every rule
+    # that relates a row of the file to another row or to the table. writes_together() then
+    # keeps to their own save, in the order of the file, the rows whose model's save() does
+    # more than a bulk write, and those that change a value a unique constraint covers: the
+    # database checks each of those within a bulk write, in no particular order, so that a
+    # name handed on from one row to the next could be refused.
+    write_rows_together = False
+
+    def writes_together(self, instance):
+        return self.write_rows_together
 
     def import_data(self, dataset, dry_run=False, **kwargs):
         """All or nothing, in one transaction: an invalid row rolls back the rows before it,
@@ -74,7 +81,8 @@ class SpreadsheetResource(resources.ModelResource):
         all or nothing has no use for."""
         for option in ("use_transactions", "rollback_on_validation_errors"):
             kwargs.pop(option, None)
-        self._new_rows, self._new_history, self._changed_history = [], [], []
+        self._new_rows, self._changed_rows, self._changed_columns = [], {}, {}
+        self._new_history, self._changed_history = [], []
         self._database_failed = False
         using = self.get_db_connection_name()
         with transaction.atomic(using=using):
@@ -101,11 +109,15 @@ class SpreadsheetResource(resources.ModelResource):
         return hasattr(self._meta.model._meta, "simple_history_manager_attribute")
 
     def do_instance_save(self, instance, is_create):
-        """A changed row is saved at once, so that the model's own save() and signals run;
-        a new one too, unless new rows are inserted together (after_import). The history
-        is written for the whole file at once (write_history)."""
-        if is_create and self.insert_new_rows_together:
-            self._new_rows.append(instance)
+        """A row is saved at once, so that the model's own save() and signals run, unless
+        rows are written together (after_import). The history is written for the whole file
+        at once (write_history)."""
+        if self.writes_together(instance):
+            if is_create:
+                self._new_rows.append(instance)
+            else:
+                columns = frozenset(self._changed_columns.pop(id(instance)))
+                self._changed_rows.setdefault(columns, []).append(instance)
         elif self.keeps_history():
             instance.skip_history_when_saving = True
             try:
@@ -119,9 +131,33 @@ class SpreadsheetResource(resources.ModelResource):
 
     def after_import(self, dataset, result, **kwargs):
         super().after_import(dataset, result, **kwargs)
-        # A file with a bad row is rolled back: its new rows need not be written first.
-        if self._new_rows and not (result.has_errors() or result.has_validation_errors()):
-            self._meta.model._default_manager.bulk_create(self._new_rows, batch_size=1000)
+        # A file with a bad row is rolled back: its rows need not be written first.
+        if result.has_errors() or result.has_validation_errors():
+            return
+        manager = self._meta.model._default_manager
+        # One statement per set of changed columns: a bulk update costs a little Python for
+        # every row and column it names.
+        for columns, rows in self._changed_rows.items():
+            manager.bulk_update(rows, sorted(columns), batch_size=1000)
+        changed = [row for rows in self._changed_rows.values() for row in rows]
+        renewed = [f for f in self._meta.model._meta.concrete_fields if is_renewed(f)]
+        if changed and renewed:
+            # The file's rows change at one moment, written with a plain update.
+            moment = {field.name: field.pre_save(changed[0], add=False) for field in renewed}
+            for start in range(0, len(changed), 1000):
+                batch = changed[start : start + 1000]
+                for instance, (name, value) in itertools.product(batch, moment.items()):
+                    setattr(instance, name, value)
+                manager.filter(pk__in=[instance.pk for instance in batch]).update(**moment)
+        manager.bulk_create(self._new_rows, batch_size=1000)
+
+    def column_values(self, instance):
+        """The values of the model's columns that an import may change."""
+        return {
+            field.name: field.value_from_object(instance)
+            for field in self._meta.model._meta.concrete_fields
+            if not field.primary_key and not is_renewed(field)
+        }
 
     def write_history(self):
         if not self.keeps_history():
@@ -275,6 +311,7 @@ class SpreadsheetResource(resources.ModelResource):
         return self._instances
 
     def import_instance(self, instance, row, **kwargs):
+        before = self.column_values(instance) if instance.pk and self.write_rows_together else {}
         errors = {}
         for field in self.get_import_fields():
             try:
@@ -288,6 +325,9 @@ class SpreadsheetResource(resources.ModelResource):
                 errors[field.attribute] = str(error)
         if errors:
             raise ValidationError(errors)
+        if before:
+            after = self.column_values(instance)
+            self._changed_columns[id(instance)] = {n for n in before if before[n] != after[n]}
 
     # Constraints this resource guarantees itself, by name (see constraint_cannot_fail).
     constraints_checked_here = ()
@@ -404,3 +444,8 @@ def date_field(name):
 
 def yes_no_field(name):
     return fields.Field(attribute=name, column_name=name, widget=YesNoWidget())
+
+
+def is_renewed(field):
+    """A column that save() sets to the time of the save."""
+    return getattr(field, "auto_now", False)

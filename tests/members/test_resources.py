@@ -10,6 +10,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
 from canto_portal.spreadsheets.formats import CSV, XLSX
 from members.models import BoardTerm, Contact, Dues, Member
@@ -287,6 +288,20 @@ def test_a_contact_made_primary_counts_against_a_new_primary_later_in_the_file(m
     assert Contact.objects.get().role == Contact.Role.TECHNICAL
 
 
+def test_the_primary_contact_can_be_handed_over_within_a_file(member_a):
+    ContactFactory(member=member_a, email="old@alpha.example", role=Contact.Role.PRIMARY)
+    dataset = read_csv(
+        "email,member,name,role\n"
+        f"old@alpha.example,{member_a.slug},Old,technical\n"
+        f"new@alpha.example,{member_a.slug},New,primary\n"
+    )
+
+    result = run_import(ContactResource, dataset)
+
+    assert (result.totals["update"], result.totals["new"]) == (1, 1), row_errors(result)
+    assert member_a.contacts.get(role=Contact.Role.PRIMARY).email == "new@alpha.example"
+
+
 def test_a_member_name_taken_in_its_country_is_refused_in_the_file_and_against_the_register():
     MembershipCategoryFactory()
     MemberFactory(name="Caribe Fibre", slug="caribe", country="JM")
@@ -428,6 +443,30 @@ def test_a_forbidden_status_move_is_refused(member_a):
     assert "cannot move from Resigned to Suspended" in message
     member_a.refresh_from_db()
     assert member_a.status == Member.Status.RESIGNED
+
+
+def test_an_allowed_status_move_by_import_is_dated_today(member_a):
+    Member.objects.filter(pk=member_a.pk).update(
+        status=Member.Status.ACTIVE, status_changed_on=datetime.date(2015, 1, 1)
+    )
+    dataset = read_csv(f"slug,status\n{member_a.slug},lapsed\n")
+
+    result = run_import(MemberResource, dataset)
+
+    assert result.totals["update"] == 1, row_errors(result)
+    member_a.refresh_from_db()
+    assert (member_a.status, member_a.status_changed_on) == ("lapsed", timezone.localdate())
+
+
+def test_an_imported_change_renews_the_time_of_last_change(member_a):
+    Member.objects.filter(pk=member_a.pk).update(updated_at=timezone.now() - datetime.timedelta(1))
+    dataset = read_csv(f"slug,city\n{member_a.slug},Scarborough\n")
+
+    run_import(MemberResource, dataset)
+
+    member_a.refresh_from_db()
+    assert member_a.city == "Scarborough"
+    assert timezone.now() - member_a.updated_at < datetime.timedelta(minutes=1)
 
 
 def test_an_unknown_board_contact_is_named(member_a):
