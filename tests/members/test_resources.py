@@ -10,6 +10,8 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from canto_portal.spreadsheets.formats import CSV, XLSX
@@ -492,6 +494,57 @@ def test_a_large_file_imports_in_one_go(member_a):
 
     assert result.totals["new"] == LARGE_FILE_ROWS, row_errors(result)[:3]
     assert Contact.objects.count() == LARGE_FILE_ROWS
+
+
+def queries_to_import(resource_class, text, dry_run):
+    with CaptureQueriesContext(connection) as queries:
+        result = run_import(resource_class, read_csv(text), dry_run=dry_run)
+    assert not result.has_errors() and not result.has_validation_errors(), row_errors(result)
+    return len(queries)
+
+
+def members_file(rows, city="Castries"):
+    return f"{MEMBER_HEADER}\n" + "".join(
+        f"m{n},Member {n},Full,LC,{city},2010-04-01,active\n" for n in range(rows)
+    )
+
+
+def contacts_file(members, rows):
+    return "email,member,name,role\n" + "".join(
+        f"p{n}@x.example,{members[n % len(members)].slug},P {n},technical\n" for n in range(rows)
+    )
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["preview", "save"])
+def test_a_members_file_takes_as_many_queries_for_300_rows_as_for_3(dry_run):
+    MembershipCategoryFactory()
+
+    small = queries_to_import(MemberResource, members_file(3), dry_run)
+    large = queries_to_import(MemberResource, members_file(300), dry_run)
+
+    assert large == small
+
+
+def test_changing_a_members_file_takes_as_many_queries_for_300_rows_as_for_3():
+    MembershipCategoryFactory()
+    run_import(MemberResource, read_csv(members_file(300)))
+
+    small = queries_to_import(MemberResource, members_file(3, city="Soufrière"), False)
+    large = queries_to_import(MemberResource, members_file(300, city="Vieux Fort"), False)
+
+    assert large == small
+    assert Member.objects.filter(city="Vieux Fort").count() == 300
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["preview", "save"])
+def test_a_contacts_file_takes_as_many_queries_for_300_rows_as_for_3(dry_run):
+    members = MemberFactory.create_batch(30)
+
+    small = queries_to_import(ContactResource, contacts_file(members[:3], 3), dry_run)
+    Contact.objects.all().delete()
+    large = queries_to_import(ContactResource, contacts_file(members, 300), dry_run)
+
+    assert large == small
 
 
 def test_a_large_file_with_one_bad_row_at_the_end_writes_nothing(member_a):
