@@ -138,7 +138,8 @@ class SpreadsheetResource(resources.ModelResource):
         # One statement per set of changed columns: a bulk update costs a little Python for
         # every row and column it names.
         for columns, rows in self._changed_rows.items():
-            manager.bulk_update(rows, sorted(columns), batch_size=1000)
+            if columns:
+                manager.bulk_update(rows, sorted(columns), batch_size=1000)
         changed = [row for rows in self._changed_rows.values() for row in rows]
         renewed = [f for f in self._meta.model._meta.concrete_fields if is_renewed(f)]
         if changed and renewed:
