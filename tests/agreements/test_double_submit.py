@@ -4,7 +4,8 @@ click or a second review of the day is attempted."""
 import datetime
 
 import pytest
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 
@@ -98,3 +99,28 @@ def test_reviews_by_one_reviewer_on_different_days_are_both_kept(board_user, agr
     Review.objects.create(agreement=agreement, reviewer=board_user, outcome="renew")
 
     assert agreement.reviews.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upgrade_keeps_one_review_a_day_and_the_words_of_those_merged(board_user, agreement):
+    before = [("agreements", "0005_information_exchange_confidentiality")]
+    executor = MigrationExecutor(connection)
+    after = executor.loader.graph.leaf_nodes()
+    executor.migrate(before)
+    OldReview = executor.loader.project_state(before).apps.get_model("agreements", "Review")
+    for outcome, comments in [("renew", "Renew for 3 years."), ("renew", "Renew for 3 years.")]:
+        OldReview.objects.create(
+            agreement_id=agreement.pk, reviewer_id=board_user.pk, outcome=outcome, comments=comments
+        )
+    OldReview.objects.create(
+        agreement_id=agreement.pk, reviewer_id=board_user.pk, outcome="escalate", comments="Ask"
+    )
+
+    MigrationExecutor(connection).migrate(after)
+
+    review = Review.objects.get(agreement=agreement)
+    assert review.outcome == "escalate"
+    assert (
+        review.comments
+        == "Ask\n\nEarlier the same day: renew, next review not set. Renew for 3 years."
+    )
