@@ -175,6 +175,9 @@ LANGUAGES = [
     ("nl", _("Dutch")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One way to write dates and numbers per language, for the site, the admin, emails and PDFs
+# alike: templates name a format (DATE_FORMAT, SHORT_DATE_FORMAT) and never spell one out.
+FORMAT_MODULE_PATH = "canto_portal.formats"
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Port_of_Spain")
 USE_I18N = True
 USE_TZ = True
