@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, widgets
 
 from agreements.models import Agreement, Appointment, Commitment, Partner, Seat
+from canto_portal import audit
+from canto_portal.models import AuditAction
 from canto_portal.spreadsheets.cells import (
     CountryWidget,
     IntegerWidget,
@@ -256,6 +258,11 @@ def register_export_response(request, queryset, format_name="xlsx"):
     file_format = file_format()
     native = file_format.is_binary() and not isinstance(file_format, CSV)
     data = file_format.export_data(AgreementResource().export(queryset, force_native_type=native))
+    audit.record(
+        action=AuditAction.EXPORT,
+        request=request,
+        detail=f"agreements.agreement.{file_format.get_extension()}",
+    )
     response = HttpResponse(data, content_type=file_format.get_content_type())
     filename = f"canto-agreements-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -5,6 +5,7 @@ class CantoPortalConfig(AppConfig):
     name = "canto_portal"
 
     def ready(self):
-        from canto_portal import versions
+        from canto_portal import audit, versions
 
         versions.connect()
+        audit.connect()

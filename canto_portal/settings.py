@@ -271,6 +271,10 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     LANGUAGE_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
 
+# The audit trail (canto_portal/audit.py) keeps events this many days; `manage.py prune_audit`,
+# run daily, deletes older ones. Two years covers two rounds of the Board's yearly review.
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "730"))
+
 # The portal's public address, for links in emails sent outside a request (alerts, tasks).
 PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000")
 

@@ -5,11 +5,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
+from agreements.models import Confidentiality
 from agreements.services import (
     Clearance,
     exchanges_visible_to,
 )
 from agreements.views.common import private_pdf_response
+from canto_portal import audit
+from canto_portal.models import AuditAction
 from members.access import ANYONE, RequiresAccess, hidden, requires
 from members.roles import roles_for
 
@@ -42,6 +45,11 @@ def exchange_attachment(request, pk):
     )
     if exchange is None:
         return hidden(request, _("No such attachment."))
+    # Who opened a members-only or board-only attachment is kept in the audit trail.
+    if exchange.confidentiality != Confidentiality.PUBLIC or (
+        exchange.agreement and exchange.agreement.confidentiality != Confidentiality.PUBLIC
+    ):
+        audit.record(action=AuditAction.DOWNLOAD, request=request, obj=exchange)
     return private_pdf_response(
         exchange.attachment,
         f"{exchange.exchanged_on:%Y-%m-%d}-{slugify(exchange.title) or 'exchange'}.pdf",

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.apps import REGISTER
 from agreements.forms import RegisterFilterForm, ReviewForm
-from agreements.models import Agreement
+from agreements.models import Agreement, Confidentiality
 from agreements.resources import register_export_response
 from agreements.services import (
     Clearance,
@@ -21,7 +21,9 @@ from agreements.services import (
     record_review,
 )
 from agreements.views.common import CachedListView, private_pdf_response
+from canto_portal import audit
 from canto_portal.fragments import fragment
+from canto_portal.models import AuditAction
 from canto_portal.submissions import acts_once
 from members.access import ANYONE, BOARD_MEMBER, BOARD_OR_SECRETARIAT, hidden, requires
 from members.apps import LOGINS
@@ -173,6 +175,11 @@ def document_download(request, reference, pk):
     )
     if document is None:
         return hidden(request, _("No such agreement."))
+    # Who opened a members-only or board-only document is kept in the audit trail.
+    if document.confidentiality != Confidentiality.PUBLIC or (
+        document.agreement.confidentiality != Confidentiality.PUBLIC
+    ):
+        audit.record(action=AuditAction.DOWNLOAD, request=request, obj=document)
     return private_pdf_response(
         document.file, f"{reference}-{slugify(document.title) or 'document'}.pdf"
     )

@@ -22,6 +22,8 @@ from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.forms import ConfirmImportForm
 
+from canto_portal import audit
+from canto_portal.models import AuditAction
 from canto_portal.spreadsheets.formats import FORMATS, UnreadableFile
 
 # The preview's page stays open while someone checks it; a day is plenty.
@@ -78,6 +80,15 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         # else or into another table.
         salt = f"{__name__}:{request.user.pk}:{'.'.join(self.get_model_info())}"
         return {**super().get_confirm_form_kwargs(request, import_form), "salt": salt}
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        audit.record(
+            action=AuditAction.EXPORT,
+            request=request,
+            detail=f"{self.model._meta.label_lower}.{file_format.get_extension()}",
+        )
+        return data
 
     def add_data_read_fail_error_to_form(self, form, e):
         if isinstance(e, UnreadableFile):
