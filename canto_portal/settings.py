@@ -348,3 +348,6 @@ IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = False
 # production), and `python manage.py resume_briefing_deliveries` queues again the emails a
 # stopped worker left unsent.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz answers 503 when a due task has waited longer than this: the worker has stopped or
+# cannot keep up, and briefing emails are piling up.
+HEALTH_MAX_TASK_WAIT_SECONDS = int(os.environ.get("HEALTH_MAX_TASK_WAIT_SECONDS", "900"))
