@@ -7,6 +7,7 @@ import datetime
 import re
 from decimal import Decimal, InvalidOperation
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import widgets
@@ -209,7 +210,8 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
     """A related row found by a key a person types, in any case; remembered for the import,
     because a file of 6,000 contacts names the same hundred members over and over."""
 
-    hint = ""
+    # Advice on what to write instead, added to the "not found" message.
+    hint: str | Promise = ""
 
     def __init__(self, model, field, **kwargs):
         super().__init__(model, field=field, **kwargs)

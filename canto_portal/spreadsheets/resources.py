@@ -41,7 +41,7 @@ class SpreadsheetResource(resources.ModelResource):
     where and what, all-or-nothing imports and formula-safe cells."""
 
     # Key columns that a file must have; other columns may be left out and keep their values.
-    required_columns = ()
+    required_columns: tuple[str, ...] = ()
 
     class Meta:
         skip_unchanged = True
@@ -331,7 +331,7 @@ class SpreadsheetResource(resources.ModelResource):
             self._changed_columns[id(instance)] = {n for n in before if before[n] != after[n]}
 
     # Constraints this resource guarantees itself, by name (see constraint_cannot_fail).
-    constraints_checked_here = ()
+    constraints_checked_here: tuple[str, ...] = ()
 
     def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
         """Model.full_clean() on every row, step by step, leaving out the checks that cannot
