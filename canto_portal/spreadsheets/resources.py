@@ -9,6 +9,7 @@
   thousand rows is previewed and saved within a web request.
 """
 
+import copy
 import difflib
 import itertools
 import re
@@ -84,6 +85,10 @@ class SpreadsheetResource(resources.ModelResource):
         self._new_rows, self._changed_rows, self._changed_columns = [], {}, {}
         self._new_history, self._changed_history = [], []
         self._database_failed = False
+        # A confirmed import shows its totals, not its rows: the rows' HTML diffs, a good
+        # part of the time a row takes, are made for the preview only.
+        self._meta = copy.copy(type(self)._meta)
+        self._meta.skip_html_diff = type(self)._meta.skip_html_diff or not dry_run
         using = self.get_db_connection_name()
         with transaction.atomic(using=using):
             result = super().import_data(dataset, dry_run=False, use_transactions=False, **kwargs)
