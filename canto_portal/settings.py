@@ -178,12 +178,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # One way to write dates and numbers per language, for the site, the admin, emails and PDFs
 # alike: templates name a format (DATE_FORMAT, SHORT_DATE_FORMAT) and never spell one out.
 FORMAT_MODULE_PATH = "canto_portal.formats"
+# Data the Secretariat writes once per language (categories, benefits, topics): English is
+# the language every row has, and the one shown where a translation is missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
 TIME_ZONE = os.environ.get("TIME_ZONE", "America/Port_of_Spain")
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = os.environ.get("STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
