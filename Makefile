@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed lint format clean bench
+.PHONY: run test install install-dev migrate seed lint format clean bench profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,3 +61,7 @@ clean:
 bench: install-dev
 	$(BIN)/pip install --quiet -r requirements/bench.txt
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# Where each page's time goes rendered afresh (SQL, Python, templates), one request at a time.
+profile: install-dev
+	$(BIN)/python bench/run.py --profile $(BENCH_ARGS)

@@ -51,7 +51,7 @@ SCALE = int(os.environ.get("BENCH_SCALE", "10"))
 MEMBERS = 123 * SCALE
 AGREEMENTS = 30 * SCALE
 BRIEFINGS = 20 * SCALE
-SESSIONS_FILE = ROOT / "bench" / ".sessions.json"
+SESSIONS_FILE = Path(os.environ.get("BENCH_SESSIONS_FILE", ROOT / "bench" / ".sessions.json"))
 
 
 def build_members(rng, today):

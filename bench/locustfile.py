@@ -7,7 +7,8 @@ from pathlib import Path
 
 from locust import FastHttpUser, constant, task
 
-SESSIONS = json.loads((Path(__file__).parent / ".sessions.json").read_text())["sessions"]
+SESSIONS_FILE = os.environ.get("BENCH_SESSIONS_FILE", Path(__file__).parent / ".sessions.json")
+SESSIONS = json.loads(Path(SESSIONS_FILE).read_text())["sessions"]
 PATH = os.environ["BENCH_PATH"]
 ROLE = os.environ.get("BENCH_ROLE", "anonymous")
 

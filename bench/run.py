@@ -3,7 +3,13 @@
 Builds a dataset ten times the real association on a throw-away PostgreSQL database, serves
 the portal with gunicorn (DEBUG off, production settings) on 127.0.0.1, drives each page with
 locust in headless mode at 1, 8 and 32 users for a bounded time, and writes the table to
-docs/benchmarks.md. Usage: python bench/run.py [--seconds 10] [--users 1,8,32]"""
+docs/benchmarks.md, keeping what is written by hand below its KEPT line.
+
+    python bench/run.py [--seconds 10] [--users 1,8,32] [--workers 4]
+    python bench/run.py --profile [--runs 15]    # where each page's time goes, no load
+
+--database-name (canto_bench) and --cache-url let two runs share the machine; --keep-database
+measures on the dataset an earlier run built."""
 
 import argparse
 import csv
@@ -24,13 +30,14 @@ import redis
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
 HOST = f"http://127.0.0.1:{PORT}"
 ADMIN_DSN = os.environ.get("BENCH_ADMIN_DSN", "postgresql://postgres@127.0.0.1:5432/postgres")
-DATABASE = "canto_bench"
-# Its own Redis database, emptied before each run: no fragment or session from an earlier run.
+# Its own Redis database, emptied before each run: no fragment from an earlier run.
 CACHE_URL = os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/2")
 BASELINE = "baseline (constant response)"
+# Everything below this line of the output file is written by hand and kept by each run.
+KEPT = "<!-- Written by hand from here on: bench/run.py keeps it. -->"
 
 
 def pages(info):
@@ -54,16 +61,19 @@ def pages(info):
     ]
 
 
-def environment():
+def environment(database, cache_url):
     return os.environ | {
         "DEBUG": "false",
         "SECRET_KEY": "benchmark-only-secret-key-not-for-production-use-0123456789",
-        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{database}",
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Plain http on 127.0.0.1, no TLS proxy in front.
         "SECURE_COOKIES": "false",
-        "CACHE_URL": CACHE_URL,
+        "SECURE_SSL_REDIRECT": "false",
+        "CACHE_URL": cache_url,
         "BENCHMARK_BASELINE": "true",
         "LOG_LEVEL": "WARNING",
+        "BENCH_SESSIONS_FILE": str(ROOT / "bench" / f".sessions-{database}.json"),
     }
 
 
@@ -71,11 +81,11 @@ def run(*args, env):
     subprocess.run([str(BIN / "python"), *args], cwd=ROOT, env=env, check=True)
 
 
-def recreate_database():
+def recreate_database(database, cache_url):
     with psycopg.connect(ADMIN_DSN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    redis.Redis.from_url(CACHE_URL).flushdb()
+        connection.execute(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {database}")
+    redis.Redis.from_url(cache_url).flushdb()
 
 
 def wait_until_up(url, seconds=30):
@@ -278,22 +288,64 @@ def targets(results, users=8, p95_ms=150, ratio=0.20):
     ]
 
 
+def build_dataset(env, database, cache_url):
+    print("Building the dataset on PostgreSQL database", database)
+    recreate_database(database, cache_url)
+    run("manage.py", "migrate", "--no-input", "-v", "0", env=env)
+    run("bench/dataset.py", env=env)
+    run("manage.py", "collectstatic", "--no-input", "-v", "0", env=env)
+
+
+def profile_pages(info, env, runs):
+    """Each page rendered afresh `runs` times in this process: the SQL, Python and template
+    split of bench/page_profile.py."""
+    renew = portal_renew_version(env)
+    from page_profile import profile, table
+
+    results = {}
+    for label, path, role in pages(info):
+        if label == BASELINE:
+            continue
+        results[label] = profile(path, info["sessions"].get(role), renew, runs)
+        figures = results[label]
+        print(
+            f"{label:<32} median {figures['median']:6.1f} ms  p95 {figures['p95']:6.1f} ms  "
+            f"SQL {figures['sql']:5.1f} ms ({figures['queries']} queries)  "
+            f"Python {figures['python']:5.1f} ms  template {figures['template']:5.1f} ms"
+        )
+    print()
+    print(table(results))
+
+
 def main():
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--users", default="1,8,32")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--output", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument("--database-name", default="canto_bench")
+    parser.add_argument("--cache-url", default=CACHE_URL)
+    parser.add_argument(
+        "--keep-database", action="store_true", help="measure on the dataset already built"
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="print each page's SQL, Python and template time rendered afresh, no load",
+    )
+    parser.add_argument("--runs", type=int, default=15, help="requests per page profiled")
     options = parser.parse_args()
     users_levels = [int(u) for u in options.users.split(",")]
-    env = environment()
+    env = environment(options.database_name, options.cache_url)
 
-    print("Building the dataset on PostgreSQL database", DATABASE)
-    recreate_database()
-    run("manage.py", "migrate", "--no-input", "-v", "0", env=env)
-    run("bench/dataset.py", env=env)
-    run("manage.py", "collectstatic", "--no-input", "-v", "0", env=env)
-    info = json.loads((ROOT / "bench" / ".sessions.json").read_text())
+    if not options.keep_database:
+        build_dataset(env, options.database_name, options.cache_url)
+    info = json.loads(Path(env["BENCH_SESSIONS_FILE"]).read_text())
+    if options.profile:
+        profile_pages(info, env, options.runs)
+        return
 
     server = subprocess.Popen(
         [
@@ -332,7 +384,9 @@ def main():
         server.terminate()
         server.wait(timeout=30)
     text = report(results, afresh, users_levels, options.seconds, options.workers)
-    Path(options.output).write_text(text + "\n")
+    output = Path(options.output)
+    _, marker, kept = output.read_text().partition(KEPT) if output.exists() else ("", "", "")
+    output.write_text(text + "\n" + marker + kept)
     print(text)
 
 
