@@ -7,12 +7,14 @@ from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
 
 from agreements.forms import BriefingAdminForm, MoveNoteForm, PartnerApprovalForm
 from agreements.models import (
     Briefing,
     BriefingDelivery,
     BriefingMove,
+    Topic,
 )
 from agreements.services.briefings import (
     WORKFLOW,
@@ -22,7 +24,8 @@ from agreements.services.briefings import (
 )
 
 
-class TopicAdmin(admin.ModelAdmin):
+@admin.register(Topic)
+class TopicAdmin(TranslationAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

@@ -14,6 +14,7 @@ from agreements.models import (
     Agreement,
     AgreementDocument,
     Commitment,
+    Partner,
     Review,
     Signatory,
 )
@@ -25,6 +26,7 @@ from agreements.resources import (
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 
 
+@admin.register(Partner)
 class PartnerAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [PartnerResource]
     list_display = ["name", "short_name", "kind", "country"]
