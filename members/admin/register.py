@@ -14,6 +14,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from canto_portal.fragments import TIMEOUT, cached
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 from members import services
+from members.admin.privacy import anonymise_contact_action, export_personal_data_action
 from members.apps import LOGINS, MEMBERS
 from members.models import (
     Benefit,
@@ -272,7 +273,7 @@ class ContactAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     search_fields = ["name", "email", "member__name"]
     autocomplete_fields = ["member"]
     raw_id_fields = ["user"]
-    actions = [invite_contacts]
+    actions = [invite_contacts, export_personal_data_action, anonymise_contact_action]
 
 
 @admin.register(Dues)
