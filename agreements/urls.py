@@ -1,7 +1,7 @@
 from django.urls import path
 
 from agreements.feeds import LatestBriefingsFeed
-from agreements.views import briefings, exchanges, register, seats
+from agreements.views import board, briefings, exchanges, register, seats
 from members.access import ANYONE, requires
 
 app_name = "agreements"
@@ -25,4 +25,15 @@ urlpatterns = [
     path(
         "exchanges/<int:pk>/attachment/", exchanges.exchange_attachment, name="exchange_attachment"
     ),
+    path("board/", board.board_index, name="board"),
+    path("board/meetings/<int:pk>/", board.meeting_detail, name="board_meeting"),
+    path("board/meetings/<int:pk>/pack/", board.meeting_pack, name="board_pack"),
+    path(
+        "board/meetings/<int:pk>/documents/<int:document_pk>/",
+        board.meeting_document,
+        name="board_meeting_document",
+    ),
+    path("board/resolutions/<int:pk>/", board.resolution_detail, name="board_resolution"),
+    path("board/resolutions/<int:pk>/vote/", board.resolution_vote, name="board_vote"),
+    path("board/resolutions/<int:pk>/recuse/", board.resolution_recuse, name="board_recuse"),
 ]

@@ -355,3 +355,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # /healthz answers 503 when a due task has waited longer than this: the worker has stopped or
 # cannot keep up, and briefing emails are piling up.
 HEALTH_MAX_TASK_WAIT_SECONDS = int(os.environ.get("HEALTH_MAX_TASK_WAIT_SECONDS", "900"))
+
+# Board resolutions: the quorum is more than this share (in percent) of the directors of the
+# decision day who are not recused (50: a majority); a vote by circulation sends its reminder,
+# to those who have not voted, this many hours before its deadline.
+BOARD_QUORUM_PERCENT = int(os.environ.get("BOARD_QUORUM_PERCENT", "50"))
+BOARD_REMINDER_HOURS = int(os.environ.get("BOARD_REMINDER_HOURS", "48"))

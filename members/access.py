@@ -48,6 +48,9 @@ REPRESENTATIVES_VIEWER = AccessRule(
     lambda roles: roles.is_member_operator or roles.may_see_register,
 )
 BOARD_OR_SECRETARIAT = AccessRule("Board or Secretariat", lambda roles: roles.may_see_register)
+# Pages of one object that only some viewers may see: everyone logged in is let through, and
+# the view answers `hidden` to the others, as it would for an object that does not exist.
+LOGGED_IN = AccessRule("logged in, then the object's own check", lambda roles: True)
 # Reviews are the directors' own judgement: the Secretariat edits agreements in the admin.
 BOARD_MEMBER = AccessRule("board member", lambda roles: roles.is_board_member)
 

@@ -4,6 +4,7 @@ its alerts, and the sending sends each one once (agreements/alerts/sending.py sa
 import datetime
 
 from agreements.alerts import sending
+from agreements.alerts.board import action_items_due
 from agreements.alerts.register import expiring_agreements, overdue_reviews, past_due_commitments
 from agreements.alerts.seats import seats_vacant, terms_ending
 from agreements.alerts.sending import Alert, ProducedAlerts
@@ -13,7 +14,12 @@ REGISTER_ALERT_PRODUCERS: list[ProducedAlerts] = [
     overdue_reviews,
     past_due_commitments,
 ]
-ALERT_PRODUCERS: list[ProducedAlerts] = [*REGISTER_ALERT_PRODUCERS, terms_ending, seats_vacant]
+ALERT_PRODUCERS: list[ProducedAlerts] = [
+    *REGISTER_ALERT_PRODUCERS,
+    terms_ending,
+    seats_vacant,
+    action_items_due,
+]
 
 
 def send_alerts(

@@ -2,6 +2,19 @@
 the app label, table names, content types and permissions stay what they were."""
 
 from agreements.models.alerts import SentAlert
+from agreements.models.board import (
+    ActionItem,
+    AgendaItem,
+    AgreementInterest,
+    BoardMeeting,
+    BoardPackDownload,
+    MeetingDocument,
+    Minutes,
+    Recusal,
+    Resolution,
+    Tally,
+    Vote,
+)
 from agreements.models.briefings import Audience, Briefing, BriefingDelivery, BriefingMove, Topic
 from agreements.models.exchanges import InformationExchange, exchange_path
 from agreements.models.register import (
@@ -20,6 +33,17 @@ from agreements.models.register import (
 from agreements.models.seats import ENDING_SOON_DAYS, Appointment, Council, Seat, add_months
 
 __all__ = [
+    "ActionItem",
+    "AgendaItem",
+    "AgreementInterest",
+    "BoardMeeting",
+    "BoardPackDownload",
+    "MeetingDocument",
+    "Minutes",
+    "Recusal",
+    "Resolution",
+    "Tally",
+    "Vote",
     "ENDING_SOON_DAYS",
     "Activity",
     "Agreement",
