@@ -318,15 +318,33 @@ BENCHMARK_BASELINE = env_bool("BENCHMARK_BASELINE", False)
 # The demo logins are a development convenience and are never created with DEBUG off.
 DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "canto-demo-2026")
 
+# In production, one JSON object a line (canto_portal/jsonlog.py), for the journal or a log
+# collector; in development, plain text.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "canto_portal.jsonlog.JSONFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", **({} if DEBUG else {"formatter": "json"})}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's messages reach the root's handler; Django's own console handler would print
     # each of them a second time.
     "loggers": {"django": {"handlers": []}},
 }
+
+# Errors to Sentry, only when SENTRY_DSN is set. No personal data is sent (no user, no
+# cookies, no request bodies): stack traces and the URL are enough to find a bug.
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        send_default_pii=False,
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+    )
 
 # Import and export (django-import-export). Resources live in members/resources.py and
 # agreements/resources.py; the README section "Importing your data" is the Secretariat's guide.
