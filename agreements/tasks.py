@@ -32,17 +32,19 @@ sender for every published briefing that still has pending rows.
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail import mailers
 from django.db import transaction
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.markdown import render_markdown
 from agreements.models import Briefing, BriefingDelivery
 from canto_portal.links import absolute_url
+from canto_portal.mail import email_message
+from members.models import language_of_contact
+from members.unsubscribe import unsubscribe_headers
 
 logger = logging.getLogger(__name__)
 
@@ -63,12 +65,17 @@ def build_delivery_message(delivery, body_html):
         # Where a contact turns off "receives briefings by email" (the member portal).
         "profile_url": absolute_url(reverse("members:portal")),
     }
-    return EmailMultiAlternatives(
-        subject=_("[CANTO] Members briefing: %(title)s") % {"title": briefing.title},
-        body=render_to_string("emails/briefing_published.txt", context),
+    return email_message(
         to=[delivery.contact.email],
-        headers={"Message-ID": delivery_message_id(delivery)},
-        alternatives=[(render_to_string("emails/briefing_published.html", context), "text/html")],
+        language=language_of_contact(delivery.contact),
+        subject=gettext_lazy("[CANTO] Members briefing: %(title)s"),
+        subject_values={"title": briefing.title},
+        template="emails/briefing_published",
+        context=context,
+        headers={
+            "Message-ID": delivery_message_id(delivery),
+            **unsubscribe_headers(delivery.contact),
+        },
     )
 
 

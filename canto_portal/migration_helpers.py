@@ -32,3 +32,14 @@ def revoke_from_secretariat(apps, app_label, codenames):
         group.permissions.remove(
             *group.permissions.filter(content_type__app_label=app_label, codename__in=codenames)
         )
+
+
+def copy_into_column(apps, app_label, model_name, fields, suffix):
+    """Copies each field's value into its `<field>_<suffix>` column, for rows where that column
+    is still empty: a field made translatable keeps what it held as its default language's."""
+    model = apps.get_model(app_label, model_name)
+    for row in model.objects.all():
+        for name in fields:
+            if getattr(row, f"{name}_{suffix}") in (None, ""):
+                setattr(row, f"{name}_{suffix}", getattr(row, name))
+        row.save(update_fields=[f"{name}_{suffix}" for name in fields])

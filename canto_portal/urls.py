@@ -3,10 +3,9 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
 
 from canto_portal import views
-from members.access import ANYONE, requires
+from members.views.preferences import set_language
 
 admin.site.site_header = _("CANTO Secretariat")
 admin.site.site_title = _("CANTO Portal")
@@ -20,7 +19,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/setlang/", requires(ANYONE)(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("", include("agreements.urls")),
     path("", include("members.urls")),
 ]

@@ -16,9 +16,11 @@ class MembersConfig(AppConfig):
         from allauth.mfa.models import Authenticator
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
+        from django.contrib.auth.signals import user_logged_in
 
         from canto_portal.versions import watch
 
+        from members.languages import apply_saved_language
         shown = (
             "MembershipCategory",
             "Benefit",
@@ -34,3 +36,4 @@ class MembersConfig(AppConfig):
         watch(get_user_model(), scope=LOGINS, ignore_fields={"last_login"})
         watch(Authenticator, scope=LOGINS, ignore_fields={"last_used_at"})
         watch(Group, scope=LOGINS)
+        user_logged_in.connect(apply_saved_language, dispatch_uid="members.apply_saved_language")

@@ -92,6 +92,7 @@ class ContactForm(forms.ModelForm):
             "receives_briefings",
         ]
 
+            "language",
     def __init__(self, *args, member, email_locked_because=None, **kwargs):
         """`email_locked_because` is why the editor may not change the address
         (members.services.email_change_refusal); the field then shows it instead."""

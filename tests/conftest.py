@@ -1,6 +1,8 @@
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import caches
+from django.utils import translation
 
 from agreements.models import AgreementDocument
 from members.roles import SECRETARIAT_GROUP
@@ -21,6 +23,15 @@ def _empty_cache():
     yield
     for each in caches.all():
         each.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request in another language leaves
+    it active in the thread, and translated fields would then be written in that language."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -288,7 +288,7 @@ def test_every_watched_model_of_the_portal_renews_its_version_on_bulk_writes():
 
 
 def test_every_model_of_the_portal_is_watched_or_shown_on_no_cached_part():
-    shown_nowhere = {"InformationExchange", "BriefingDelivery", "SentAlert"}
+    shown_nowhere = {"InformationExchange", "BriefingDelivery", "SentAlert", "LanguagePreference"}
     watched = versions.watched_models()
     for app in ("members", "agreements"):
         for model in apps.get_app_config(app).get_models():

@@ -1,6 +1,6 @@
 """Alerts about the agreement register: expiries, reviews overdue, commitments past due."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from agreements.alerts.sending import Alert, recipients
 from agreements.models import Agreement, Commitment
@@ -28,12 +28,13 @@ def expiry_threshold(days_left):
     return min(fitting) if fitting else None
 
 
-def agreement_alert(agreement, board, key, subject, template, **context):
+def agreement_alert(agreement, board, key, subject, subject_values, template, **context):
     """An alert about one agreement, to its responsible staff member and the Board, linking
     to the agreement's page."""
     return Alert(
         key=key,
         subject=subject,
+        subject_values=subject_values,
         recipients=recipients(agreement.responsible, board),
         template=template,
         context={
@@ -58,8 +59,12 @@ def expiring_agreements(today):
             agreement,
             board,
             key=f"agreement-expiry:{agreement.reference}:{agreement.expires_on}:{threshold}d",
-            subject=_("%(reference)s expires in %(days)s days, on %(date)s")
-            % {"reference": agreement.reference, "days": days_left, "date": agreement.expires_on},
+            subject=_("%(reference)s expires in %(days)s days, on %(date)s"),
+            subject_values={
+                "reference": agreement.reference,
+                "days": days_left,
+                "date": agreement.expires_on,
+            },
             template="emails/alert_expiring",
             days_left=days_left,
         )
@@ -72,8 +77,8 @@ def overdue_reviews(today):
             agreement,
             board,
             key=f"review-overdue:{agreement.reference}:{agreement.next_review_on}",
-            subject=_("Board review of %(reference)s is overdue since %(date)s")
-            % {"reference": agreement.reference, "date": agreement.next_review_on},
+            subject=_("Board review of %(reference)s is overdue since %(date)s"),
+            subject_values={"reference": agreement.reference, "date": agreement.next_review_on},
             template="emails/alert_review_overdue",
         )
 
@@ -94,8 +99,8 @@ def past_due_commitments(today):
             agreement,
             board,
             key=f"commitment-past-due:{agreement.reference}:{commitment.number}:{commitment.due_on}",
-            subject=_("Commitment %(number)s of %(reference)s was due on %(date)s")
-            % {
+            subject=_("Commitment %(number)s of %(reference)s was due on %(date)s"),
+            subject_values={
                 "number": commitment.number,
                 "reference": agreement.reference,
                 "date": commitment.due_on,

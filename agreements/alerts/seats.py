@@ -2,7 +2,7 @@
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from agreements.alerts.sending import Alert, recipients
 from agreements.models import Appointment, Seat
@@ -39,8 +39,8 @@ def terms_ending(today):
         seat = appointment.seat
         yield Alert(
             key=f"seat-term-ending:{appointment.pk}:{appointment.ends_on}:{notice}d",
-            subject=_("%(name)s's term on %(seat)s ends in %(days)s days, on %(date)s")
-            % {
+            subject=_("%(name)s's term on %(seat)s ends in %(days)s days, on %(date)s"),
+            subject_values={
                 "name": appointment.contact.name,
                 "seat": seat,
                 "days": days_left,
@@ -72,7 +72,8 @@ def seats_vacant(today):
             continue
         yield Alert(
             key=f"seat-vacant:{seat.pk}:{since}",
-            subject=_("%(seat)s has been vacant since %(date)s") % {"seat": seat, "date": since},
+            subject=_("%(seat)s has been vacant since %(date)s"),
+            subject_values={"seat": seat, "date": since},
             recipients=recipients(seat.council.agreement.responsible, staff),
             template="emails/seat_alert_vacant",
             context={

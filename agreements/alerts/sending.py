@@ -20,16 +20,18 @@ message:
 import datetime
 import hashlib
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 
 from agreements.models import SentAlert
+from canto_portal.mail import email_message
+from members.models import languages_of
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +39,13 @@ logger = logging.getLogger(__name__)
 @dataclass
 class Alert:
     key: str
-    subject: str
+    # A lazy translation, written in each recipient's language, its placeholders filled from
+    # `subject_values`.
+    subject: str | Promise
     recipients: list
     template: str
     context: dict = field(default_factory=dict)
+    subject_values: dict = field(default_factory=dict)
 
 
 # A producer: the alerts due on a day.
@@ -55,22 +60,32 @@ def recipients(responsible, others):
     return list(dict.fromkeys(address.lower() for address in addresses))
 
 
-def message_id(key):
-    """The same Message-ID for every attempt at one alert, so a resend after a crash is
-    recognised as the same message."""
+def message_id(key, language):
+    """The same Message-ID for every attempt at one alert in one language, so a resend after
+    a crash is recognised as the same message."""
     digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"<alert.{digest}@canto-portal>"
+    return f"<alert.{digest}.{language}@canto-portal>"
 
 
-def build_message(alert):
+def build_messages(alert):
+    """One message per language among the alert's recipients, each in that language."""
+    by_language = defaultdict(list)
+    languages = languages_of(alert.recipients)
+    for address in alert.recipients:
+        by_language[languages[address.lower()]].append(address)
     context = {**alert.context, "alert": alert}
-    return EmailMultiAlternatives(
-        subject=alert.subject,
-        body=render_to_string(f"{alert.template}.txt", context),
-        to=alert.recipients,
-        headers={"Message-ID": message_id(alert.key)},
-        alternatives=[(render_to_string(f"{alert.template}.html", context), "text/html")],
-    )
+    return [
+        email_message(
+            to=addresses,
+            language=language,
+            subject=alert.subject,
+            subject_values=alert.subject_values,
+            template=alert.template,
+            context=context,
+            headers={"Message-ID": message_id(alert.key, language)},
+        )
+        for language, addresses in by_language.items()
+    ]
 
 
 def send_alert(alert):
@@ -80,7 +95,8 @@ def send_alert(alert):
             # Recorded first, inside the transaction: a concurrent run blocks here until this
             # one commits, then fails on the unique key and skips.
             SentAlert.objects.create(key=alert.key, recipients=", ".join(alert.recipients))
-            build_message(alert).send()
+            for message in build_messages(alert):
+                message.send()
     except IntegrityError:
         return False
     return True

@@ -9,6 +9,7 @@ from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from canto_portal.fragments import TIMEOUT, cached
@@ -34,14 +35,14 @@ from members.resources import (
 
 
 @admin.register(MembershipCategory)
-class MembershipCategoryAdmin(admin.ModelAdmin):
+class MembershipCategoryAdmin(TranslationAdmin):
     list_display = ["name", "annual_dues", "voting_rights", "ordering"]
     list_editable = ["ordering"]
     search_fields = ["name"]
 
 
 @admin.register(Benefit)
-class BenefitAdmin(admin.ModelAdmin):
+class BenefitAdmin(TranslationAdmin):
     list_display = ["name", "ordering"]
     list_filter = ["categories"]
     search_fields = ["name", "description"]

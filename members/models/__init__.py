@@ -7,6 +7,11 @@ from members.models.people import (
     Contact,
     Invitation,
 )
+from members.models.preferences import (
+    LanguagePreference,
+    language_of_contact,
+    languages_of,
+)
 from members.models.register import Benefit, Dues, Member, MembershipCategory
 
 __all__ = [
@@ -16,6 +21,9 @@ __all__ = [
     "Contact",
     "Dues",
     "Invitation",
+    "LanguagePreference",
+    "language_of_contact",
+    "languages_of",
     "Member",
     "MembershipCategory",
 ]

@@ -86,6 +86,16 @@ class Contact(models.Model):
         default=True,
         help_text=_("Members-only briefings are emailed when published, unless this is off."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the emails sent to this contact. A login's own choice comes "
+            "first; blank means the portal's default."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,6 +16,7 @@ from members.services.people import (
     save_contact,
     send_invitation_email,
 )
+from members.services.preferences import save_language
 
 __all__ = [
     "accept_invitation",
@@ -31,5 +32,6 @@ __all__ = [
     "remove_contact",
     "reserved_to_secretariat",
     "save_contact",
+    "save_language",
     "send_invitation_email",
 ]

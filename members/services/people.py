@@ -15,16 +15,16 @@ import secrets
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models.deletion import ProtectedError
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from canto_portal.links import absolute_url
-from members.models import Contact, Invitation, Member
+from canto_portal.mail import email_message
+from members.models import Contact, Invitation, Member, language_of_contact
 from members.roles import Roles
 
 
@@ -161,13 +161,13 @@ def send_invitation_email(invitation, request=None):
         "accept_url": absolute_url(path, request),
         "expiry_days": settings.INVITATION_EXPIRY_DAYS,
     }
-    message = EmailMultiAlternatives(
-        subject=_("Your invitation to the CANTO Portal"),
-        body=render_to_string("emails/invitation.txt", context),
+    email_message(
         to=[invitation.email],
-        alternatives=[(render_to_string("emails/invitation.html", context), "text/html")],
-    )
-    message.send()
+        language=language_of_contact(invitation.contact),
+        subject=gettext_lazy("Your invitation to the CANTO Portal"),
+        template="emails/invitation",
+        context=context,
+    ).send()
 
 
 def invitation_for_token(token, lock=False):

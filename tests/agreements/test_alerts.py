@@ -193,14 +193,14 @@ def test_failed_send_is_not_recorded_and_retried_next_run(mailoutbox, director, 
 def test_one_failing_alert_does_not_stop_the_others(mailoutbox, director, monkeypatch):
     AgreementFactory(expires_on=days(7))
     AgreementFactory(next_review_on=days(-1))
-    real_send = sending.build_message
+    real_build = sending.build_messages
 
     def fail_expiry(alert):
         if alert.key.startswith("agreement-expiry"):
             raise ConnectionRefusedError("refused")
-        return real_send(alert)
+        return real_build(alert)
 
-    monkeypatch.setattr(sending, "build_message", fail_expiry)
+    monkeypatch.setattr(sending, "build_messages", fail_expiry)
 
     sent = send_register_alerts(TODAY)
 
@@ -218,9 +218,10 @@ def test_alert_recorded_by_another_run_meanwhile_is_not_sent(mailoutbox):
 def test_same_alert_keeps_the_same_message_id():
     alert = Alert("test:key", "Subject", ["a@example.org"], "emails/alert_review_overdue")
 
-    first = sending.build_message(alert).extra_headers["Message-ID"]
+    [first] = sending.build_messages(alert)
+    [again] = sending.build_messages(alert)
 
-    assert first == sending.build_message(alert).extra_headers["Message-ID"]
+    assert first.extra_headers["Message-ID"] == again.extra_headers["Message-ID"]
 
 
 def test_alert_with_nobody_to_tell_is_not_recorded(mailoutbox):

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from agreements.models import Council, Seat
 from agreements.services import representative_seats, seat_timeline, timeline_seats
@@ -126,7 +127,7 @@ def test_timeline_shows_the_vacancy_after_the_last_term(client, held, secretaria
 
 def test_timeline_draws_the_vacancy_as_a_bar_with_its_text(client, held, secretariat_user, today):
     content = page(client, secretariat_user).content.decode()
-    since = (today - 39 * DAY).strftime("%-d %b %Y")
+    since = date_format(today - 39 * DAY)
     assert f"Principal seat 2: vacant from {since} until filled" in content
     assert 'class="vacant"' in content
 
