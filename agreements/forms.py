@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Briefing, Partner, Review, Topic
 from agreements.services import briefing_content_errors
+from canto_portal.widgets import ListSelect
 
 # Agreement register
 
@@ -34,16 +35,24 @@ class RegisterFilterForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), *Agreement.Status.choices],
+        widget=ListSelect,
     )
     partner = forms.ModelChoiceField(
-        label=_("Partner"), required=False, queryset=Partner.objects.none(), empty_label=_("Any")
+        label=_("Partner"),
+        required=False,
+        queryset=Partner.objects.none(),
+        empty_label=_("Any"),
+        widget=ListSelect,
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any kind")), *Agreement.Kind.choices]
+        label=_("Kind"),
+        required=False,
+        choices=[("", _("Any kind")), *Agreement.Kind.choices],
+        widget=ListSelect,
     )
     expiring = forms.BooleanField(label=_("Expiring within 90 days"), required=False)
     review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=ListSelect)
 
     def __init__(self, *args, clearance, agreements, **kwargs):
         """`agreements` is what the viewer may see; partners are offered from it only, so the
@@ -148,6 +157,7 @@ class BriefingFilterForm(forms.Form):
         queryset=Topic.objects.all(),
         to_field_name="slug",
         empty_label=_("All topics"),
+        widget=ListSelect,
     )
 
     def filter(self, briefings):

@@ -3,6 +3,7 @@ from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from canto_portal.widgets import ListSelect
 from members.models import Contact, Member, MembershipCategory
 
 
@@ -42,12 +43,13 @@ class AcceptInvitationForm(forms.Form):
 
 class DirectoryFilterForm(forms.Form):
     q = forms.CharField(label=_("Name"), required=False, max_length=100)
-    country = forms.ChoiceField(label=_("Country or territory"), required=False)
+    country = forms.ChoiceField(label=_("Country or territory"), required=False, widget=ListSelect)
     category = forms.ModelChoiceField(
         label=_("Category"),
         queryset=MembershipCategory.objects.all(),
         required=False,
         empty_label=_("All categories"),
+        widget=ListSelect,
     )
 
     def __init__(self, *args, country_codes=(), **kwargs):

@@ -12,6 +12,7 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from canto_portal.admin_lists import QuickRowsMixin, boolean_icon
 from canto_portal.fragments import TIMEOUT, cached
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 from members import services
@@ -171,7 +172,7 @@ def invite_member_contacts(modeladmin, request, queryset):
 
 
 @admin.register(Member)
-class MemberAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+class MemberAdmin(QuickRowsMixin, SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [MemberResource]
     list_display = [
         "name",
@@ -181,7 +182,7 @@ class MemberAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
         "status",
         "good_standing",
         "joined_on",
-        "founding_member",
+        "founding",
     ]
     list_filter = [
         "status",
@@ -260,9 +261,13 @@ class MemberAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     def country_name(self, obj):
         return obj.country.name
 
-    @admin.display(description=_("good standing"), boolean=True, ordering="has_overdue_dues")
+    @admin.display(description=_("good standing"), ordering="has_overdue_dues")
     def good_standing(self, obj):
-        return obj.in_good_standing
+        return boolean_icon(obj.in_good_standing)
+
+    @admin.display(description=_("founding member"), ordering="founding_member")
+    def founding(self, obj):
+        return boolean_icon(obj.founding_member)
 
 
 @admin.register(Contact)
