@@ -1,6 +1,6 @@
 from django.urls import path
 
-from members.views import portal
+from members.views import portal, unsubscribe
 
 app_name = "members"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("members/", portal.directory, name="directory"),
     path("members/<slug:slug>/", portal.member_detail, name="detail"),
     path("invitations/<str:token>/", portal.invitation, name="invitation"),
+    path("unsubscribe/<str:token>/", unsubscribe.unsubscribe, name="unsubscribe"),
 ]

@@ -29,7 +29,8 @@ class ContactQuerySet(WatchedQuerySet):
         pending = models.Prefetch(
             "invitations", queryset=Invitation.objects.pending(), to_attr="pending_invitations"
         )
-        return self.select_related("user").prefetch_related(pending).order_by("name", "pk")
+        # Only whether a contact has a login shows: user_id, not the login's row.
+        return self.prefetch_related(pending).order_by("name", "pk")
 
     def holding_privileged_role(self, on: datetime.date | None = None):
         """Contacts whose login opens more than their own organisation: a board term, current
