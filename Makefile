@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev migrate seed lint format clean bench profile
+.PHONY: run test install install-dev migrate seed lint format clean bench messages profile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,3 +65,7 @@ bench: install-dev
 # Where each page's time goes rendered afresh (SQL, Python, templates), one request at a time.
 profile: install-dev
 	$(BIN)/python bench/run.py --profile $(BENCH_ARGS)
+
+# The catalogues in locale/ brought up to date with the code, then compiled (needs GNU gettext).
+messages: install
+	PYTHON=$(BIN)/python bin/update-catalogues
