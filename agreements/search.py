@@ -1,0 +1,79 @@
+"""One search over members, agreements and briefings, returning only what the viewer may
+see: the members directory's rule, the agreements' confidentiality and the briefings'
+audience. PostgreSQL ranks by full-text relevance; SQLite, used in development and most
+tests, finds rows containing every word of the query."""
+
+import operator
+from dataclasses import dataclass
+from functools import reduce
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db import connection
+from django.db.models import Q, QuerySet
+
+from agreements.models import Agreement, Briefing, Clearance
+from members.models import Member
+from members.roles import Roles
+
+# Each kind of result shows at most this many rows: the page costs the same whatever the
+# register holds.
+SHOWN_PER_KIND = 20
+# Longer queries are cut: nobody types more, and it bounds the work a query asks for.
+MAX_QUERY_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Results:
+    members: list[Member]
+    agreements: list[Agreement]
+    briefings: list[Briefing]
+
+    def __bool__(self) -> bool:
+        return bool(self.members or self.agreements or self.briefings)
+
+
+def matching(rows: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet:
+    """The rows of `rows` matching `query` in any of `fields`, best first."""
+    if connection.vendor == "postgresql":
+        search = SearchQuery(query, search_type="websearch", config="simple")
+        vector = SearchVector(*fields, config="simple")
+        return (
+            rows.annotate(search_rank=SearchRank(vector, search))
+            .filter(search_rank__gt=0)
+            .order_by("-search_rank", "pk")
+        )
+    words = query.split()
+    every_word = reduce(
+        operator.and_,
+        (
+            reduce(operator.or_, (Q(**{f"{field}__icontains": word}) for field in fields))
+            for word in words
+        ),
+    )
+    return rows.filter(every_word).order_by("pk")
+
+
+def search(*, query: str, roles: Roles) -> Results:
+    """What `query` finds among the members, agreements and briefings `roles` may see."""
+    query = query.strip()[:MAX_QUERY_LENGTH]
+    if not query.split():
+        return Results([], [], [])
+    clearance = Clearance.of(roles)
+    members = (
+        Member.objects.profiles_visible_to(roles)
+        if roles.may_use_directory
+        else Member.objects.none()
+    )
+    return Results(
+        members=list(matching(members, ("name", "city", "description"), query)[:SHOWN_PER_KIND]),
+        agreements=list(
+            matching(
+                Agreement.objects.visible_to(clearance), ("reference", "title", "summary"), query
+            )[:SHOWN_PER_KIND]
+        ),
+        briefings=list(
+            matching(Briefing.objects.visible_to(clearance), ("title", "body"), query)[
+                :SHOWN_PER_KIND
+            ]
+        ),
+    )

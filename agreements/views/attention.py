@@ -1,0 +1,61 @@
+"""The Board's attention page, with the register's and the member register's pictures, and
+each picture's numbers as CSV."""
+
+from collections.abc import Callable
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from agreements.charts import agreement_spans, commitments_by_status
+from canto_portal.attention import BOARD, items_for
+from canto_portal.charts import Chart, csv_response
+from members.access import ANYONE, BOARD_OR_SECRETARIAT, AccessRule, requires
+from members.charts import dues_invoiced_and_collected, members_by_country, members_joined_and_left
+
+
+def board_charts() -> list[Chart]:
+    today = timezone.localdate()
+    return [
+        agreement_spans(today),
+        commitments_by_status(),
+        members_by_country(),
+        members_joined_and_left(),
+        dues_invoiced_and_collected(),
+    ]
+
+
+@require_GET
+@requires(BOARD_OR_SECRETARIAT)
+def board_attention(request):
+    """What needs the Board's attention, each item linking to where it is handled."""
+    return render(
+        request,
+        "agreements/attention.html",
+        {"items": items_for(BOARD, timezone.localdate()), "charts": board_charts()},
+    )
+
+
+# Each picture's builder and who may download its numbers: members by country is on the
+# public home page, the rest are the Board's and the Secretariat's.
+CHARTS: dict[str, tuple[Callable[[], Chart], AccessRule]] = {
+    "members-by-country": (members_by_country, ANYONE),
+    "members-joined-and-left": (members_joined_and_left, BOARD_OR_SECRETARIAT),
+    "dues-invoiced-and-collected": (dues_invoiced_and_collected, BOARD_OR_SECRETARIAT),
+    "agreement-spans": (lambda: agreement_spans(timezone.localdate()), BOARD_OR_SECRETARIAT),
+    "commitments-by-status": (commitments_by_status, BOARD_OR_SECRETARIAT),
+}
+
+
+@require_GET
+@requires(ANYONE)
+def chart_csv(request, slug):
+    """A picture's numbers as CSV; each picture's own rule decides who may have them."""
+    if slug not in CHARTS:
+        raise Http404(_("No such chart."))
+    build, rule = CHARTS[slug]
+    if refusal := rule.refusal(request):
+        return refusal
+    return csv_response(build())

@@ -1,0 +1,84 @@
+"""What a member operator should see to first on their dashboard: the organisation's standing,
+dues owed, and the terms of its people that are ending. Other apps add items to the same
+panel (canto_portal/attention.py): the agreements app adds council seat terms and briefings
+published since the last visit."""
+
+import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from canto_portal.attention import MEMBER, AttentionItem, Severity, provides
+from members.models import BoardTerm, Dues, Member
+
+# How far ahead a term counts as "ending".
+ENDING_WITHIN_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Visit:
+    """Whom the member panel is for: the organisation, and the login's previous visit (None
+    on a first visit)."""
+
+    member: Member
+    last_visit: datetime.datetime | None
+    today: datetime.date
+
+
+@provides(MEMBER)
+def standing(visit: Visit) -> Iterator[AttentionItem]:
+    member = visit.member
+    if member.status != Member.Status.ACTIVE:
+        yield AttentionItem(
+            label=_("Membership %(status)s") % {"status": member.get_status_display()},
+            link=reverse("members:portal") + "#organisation",
+            severity=Severity.OVERDUE,
+            detail=_("Benefits are on hold until the Secretariat restores the membership."),
+        )
+
+
+@provides(MEMBER)
+def dues_owed(visit: Visit) -> Iterator[AttentionItem]:
+    owing = Dues.objects.filter(
+        member=visit.member, status__in=[Dues.Status.ISSUED, Dues.Status.OVERDUE]
+    ).aggregate(total=Sum("amount"), overdue=Count("pk", filter=Q(status=Dues.Status.OVERDUE)))
+    owed, overdue = owing["total"], owing["overdue"]
+    if owed:
+        yield AttentionItem(
+            label=_("Dues owed: USD %(amount)s") % {"amount": owed},
+            link=reverse("members:portal") + "#organisation",
+            severity=Severity.OVERDUE if overdue else Severity.SOON,
+            detail=_("Some dues are overdue.") if overdue else "",
+        )
+
+
+@provides(MEMBER)
+def board_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
+    ending = list(
+        BoardTerm.objects.current(visit.today)
+        .filter(
+            contact__member=visit.member,
+            ends_on__lte=visit.today + datetime.timedelta(days=ENDING_WITHIN_DAYS),
+        )
+        .select_related("contact")
+        .order_by("ends_on")
+    )
+    if ending:
+        yield AttentionItem(
+            label=ngettext(
+                "%(count)d board term of your people ends within 90 days",
+                "%(count)d board terms of your people end within 90 days",
+                len(ending),
+            )
+            % {"count": len(ending)},
+            count=len(ending),
+            link=reverse("members:portal") + "#contacts",
+            severity=Severity.SOON,
+            detail=", ".join(
+                f"{term.contact.name} ({term.ends_on.isoformat()})" for term in ending
+            ),
+        )
