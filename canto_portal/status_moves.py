@@ -1,9 +1,12 @@
 """A status that may only move along declared paths: the Secretariat corrects data in the
 admin, so a move the association's rules forbid is refused there and in every other save."""
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.core.exceptions import ValidationError
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class GuardedStatusMixin:
@@ -12,13 +15,13 @@ class GuardedStatusMixin:
 
     ALLOWED_STATUS_CHANGES: ClassVar[dict[Any, set[Any]]]
     # A whole sentence per model, so that each language can phrase it: "%(old)s", "%(new)s".
-    STATUS_MOVE_REFUSED: ClassVar[str]
+    STATUS_MOVE_REFUSED: ClassVar["StrOrPromise"]
     status: Any
     _loaded_status: Any = None
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)  # type: ignore[misc]
+        instance = super().from_db(db, field_names, values, **kwargs)
         instance._loaded_status = instance.__dict__.get("status")
         return instance
 
@@ -39,12 +42,12 @@ class GuardedStatusMixin:
         }
 
     def clean(self):
-        super().clean()  # type: ignore[misc]
+        super().clean()
         if message := self.status_move_error():
             raise ValidationError({"status": message})
 
     def save(self, *args, **kwargs):
         if message := self.status_move_error():
             raise ValidationError({"status": message})
-        super().save(*args, **kwargs)  # type: ignore[misc]
+        super().save(*args, **kwargs)
         self._loaded_status = self.status

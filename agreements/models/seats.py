@@ -190,6 +190,9 @@ class Seat(models.Model):
     label = models.CharField(_("label"), max_length=80)
 
     objects = SeatQuerySet.as_manager()
+    # Filled by prefetches: SeatQuerySet.with_current_appointments() and timeline_seats().
+    current_appointments: list["Appointment"]
+    timeline_appointments: list["Appointment"]
 
     class Meta:
         ordering = ["council", "kind", "label"]

@@ -3,6 +3,7 @@
 import datetime
 import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -18,6 +19,9 @@ from agreements.models import (
     BriefingMove,
 )
 from members.models import Contact
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # A briefing body is text: 200 KB is a long report. More is a pasted file or an attack, and it
 # is refused before anything is saved.
@@ -62,12 +66,12 @@ class WorkflowMove:
     # The statuses the move starts from, with a partner channel and without one.
     from_with_channel: frozenset[Status]
     from_without_channel: frozenset[Status]
-    label: str
-    button: str
+    label: "StrOrPromise"
+    button: "StrOrPromise"
     # Why the move is refused from a status that only the other kind of briefing may leave.
-    channel_refusal: str = ""
+    channel_refusal: "StrOrPromise" = ""
     # What the note must say when one is required; moves without it take an optional note.
-    required_note: str = ""
+    required_note: "StrOrPromise" = ""
     records_partner_approval: bool = False
     permission: str = "agreements.change_briefing"
 

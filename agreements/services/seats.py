@@ -174,12 +174,12 @@ def seat_timeline(seats: list[Seat], today: datetime.date | None = None) -> Seat
             )
         )
 
-    rows = []
+    rows: list[TimelineRow] = []
     for seat in seats:
         agreement = seat.council.agreement
         # Before the agreement took effect there was no seat, so no vacancy either.
         cursor = agreement.effective_from or agreement.signed_on or window_start
-        segments = []
+        segments: list[TimelineSegment] = []
         for appointment in seat.timeline_appointments:
             if appointment.starts_on > cursor:
                 add_segment(segments, cursor, appointment.starts_on - datetime.timedelta(days=1))

@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.core.paginator import InvalidPage, Paginator
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -44,12 +46,12 @@ class CachedListView(RequiresAccess, View):
     Subclasses name their templates, `parameters` and the scopes the list `shows`, and say
     in the class method `filter(clearance, filters)` which form and rows the filters give."""
 
-    template_name = None
-    listing_template_name = None
-    parameters = ()
-    shows = ()
-    paginate_by = None
-    context_object_name = None
+    template_name: str
+    listing_template_name: str
+    parameters: tuple[str, ...] = ()
+    shows: tuple[str, ...] = ()
+    paginate_by: int
+    context_object_name: str
 
     def get(self, request):
         listing = fragment(
@@ -64,6 +66,10 @@ class CachedListView(RequiresAccess, View):
             shows=self.shows,
         )
         return render(request, self.template_name, {"listing": listing})
+
+    @classmethod
+    def filter(cls, clearance: Clearance, filters: dict[str, str]) -> tuple[Form, QuerySet]:
+        raise NotImplementedError
 
     @classmethod
     def listing(cls, query: ListQuery) -> dict | NotKept:

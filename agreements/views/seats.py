@@ -51,5 +51,5 @@ def representatives_context(view: SeatsView) -> dict:
     seats = representative_seats()
     if not view.with_timeline:
         return {"seats": seats}
-    seats = list(timeline_seats(seats))
-    return {"seats": seats, "timeline": seat_timeline(seats)}
+    with_terms = list(timeline_seats(seats))
+    return {"seats": with_terms, "timeline": seat_timeline(with_terms)}
