@@ -1,7 +1,7 @@
 from django.urls import path
 
 from agreements.feeds import LatestBriefingsFeed
-from agreements.views import board, briefings, exchanges, register, seats
+from agreements.views import attention, board, briefings, exchanges, register, search, seats
 from members.access import ANYONE, requires
 
 app_name = "agreements"
@@ -25,7 +25,10 @@ urlpatterns = [
     path(
         "exchanges/<int:pk>/attachment/", exchanges.exchange_attachment, name="exchange_attachment"
     ),
-    path("board/", board.board_index, name="board"),
+    path("board/", attention.board_attention, name="board"),
+    path("board/meetings/", board.board_index, name="board_meetings"),
+    path("search/", search.search_page, name="search"),
+    path("charts/<slug:slug>.csv", attention.chart_csv, name="chart_csv"),
     path("board/meetings/<int:pk>/", board.meeting_detail, name="board_meeting"),
     path("board/meetings/<int:pk>/pack/", board.meeting_pack, name="board_pack"),
     path(

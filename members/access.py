@@ -51,6 +51,9 @@ BOARD_OR_SECRETARIAT = AccessRule("Board or Secretariat", lambda roles: roles.ma
 # Pages of one object that only some viewers may see: everyone logged in is let through, and
 # the view answers `hidden` to the others, as it would for an object that does not exist.
 LOGGED_IN = AccessRule("logged in, then the object's own check", lambda roles: True)
+# Search: every login may ask; each kind of result is then filtered by the viewer's own
+# visibility rules.
+ANY_LOGIN = AccessRule("any login", lambda roles: True)
 # Reviews are the directors' own judgement: the Secretariat edits agreements in the admin.
 BOARD_MEMBER = AccessRule("board member", lambda roles: roles.is_board_member)
 

@@ -18,9 +18,10 @@ class MembersConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.contrib.auth.signals import user_logged_in
 
+        import members.attention  # noqa: F401 (registers the attention item providers)
         from canto_portal.versions import watch
-
         from members.languages import apply_saved_language
+
         shown = (
             "MembershipCategory",
             "Benefit",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +85,29 @@ class Clearance:
         return [Confidentiality.PUBLIC]
 
 
+class DaysBefore(Func):
+    """A date field minus a number of days held in another field. PostgreSQL subtracts an
+    integer from a date directly; SQLite's date() takes the days as a modifier."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = models.DateField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="date(%(expressions)s || ' days')",
+            arg_joiner=", '-' || ",
+            **extra_context,
+        )
+
+
+# How far ahead an agreement's expiry needs the Board's attention.
+EXPIRING_WITHIN_DAYS = 90
+
+
 class AgreementQuerySet(WatchedQuerySet):
     def visible_to(self, clearance: Clearance):
         """What a viewer may see, by the agreement's confidentiality."""
@@ -105,6 +128,64 @@ class AgreementQuerySet(WatchedQuerySet):
         return self.filter(
             status__in=[Agreement.Status.ACTIVE, Agreement.Status.NEGOTIATION],
             next_review_on__lt=today,
+        )
+
+    def review_due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            status__in=[Agreement.Status.ACTIVE, Agreement.Status.NEGOTIATION],
+            next_review_on__gte=today,
+            next_review_on__lte=today + datetime.timedelta(days=days),
+        )
+
+    def with_notice_from(self):
+        """Annotates `notice_from`: the first day of the notice period of an agreement renewed
+        by notice (None for the others)."""
+        return self.annotate(notice_from=DaysBefore("expires_on", "notice_period_days"))
+
+    def in_notice_period(self, today=None):
+        """Active agreements renewed by notice whose notice period has begun: the last days
+        in which either side may still give notice."""
+        today = today or timezone.localdate()
+        return self.with_notice_from().filter(
+            status=Agreement.Status.ACTIVE,
+            renewal=Agreement.Renewal.NOTICE,
+            notice_from__lte=today,
+            expires_on__gte=today,
+        )
+
+    def with_flags(self, today=None):
+        """Annotates what needs attention, for badges and banners without a query per row:
+        `flag_review_overdue`, `flag_expiring` (within 90 days), `flag_in_notice`,
+        `flag_commitments_past_due`."""
+        today = today or timezone.localdate()
+        flags = {
+            "flag_review_overdue": self.review_overdue(today),
+            "flag_expiring": self.expiring_within(EXPIRING_WITHIN_DAYS, today),
+            "flag_in_notice": self.in_notice_period(today),
+        }
+        past_due = Commitment.objects.past_due(today).filter(agreement=OuterRef("pk"))
+        return self.with_notice_from().annotate(
+            **{
+                name: Exists(matching.filter(pk=OuterRef("pk")).values("pk"))
+                for name, matching in flags.items()
+            },
+            flag_commitments_past_due=Exists(past_due),
+        )
+
+    def in_force_on(self, day: datetime.date):
+        """Agreements in force on `day`: effective by then, not yet expired, and not ended
+        early (terminated or superseded) before it, as the history records the move."""
+        ended = self.model.history.filter(
+            id=OuterRef("pk"),
+            status__in=[Agreement.Status.TERMINATED, Agreement.Status.SUPERSEDED],
+        ).order_by("history_date")
+        return (
+            self.exclude(status__in=[Agreement.Status.DRAFT, Agreement.Status.NEGOTIATION])
+            .filter(effective_from__lte=day)
+            .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=day))
+            .annotate(ended_at=Subquery(ended.values("history_date")[:1]))
+            .filter(Q(ended_at__isnull=True) | Q(ended_at__date__gt=day))
         )
 
 
@@ -271,6 +352,15 @@ class Signatory(models.Model):
         return self.name
 
 
+class CommitmentQuerySet(WatchedQuerySet):
+    def past_due(self, today=None):
+        """Commitments whose due date has passed while still open (neither met nor lapsed)."""
+        today = today or timezone.localdate()
+        return self.filter(due_on__lt=today).exclude(
+            status__in=[Commitment.Status.MET, Commitment.Status.LAPSED]
+        )
+
+
 class Commitment(models.Model):
     class OwedBy(models.TextChoices):
         CANTO = "canto", _("CANTO")
@@ -298,7 +388,7 @@ class Commitment(models.Model):
 
     history = HistoricalRecords()
 
-    objects = WatchedQuerySet.as_manager()
+    objects = CommitmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["agreement", "number"]
