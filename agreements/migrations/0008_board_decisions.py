@@ -9,6 +9,37 @@ from django.db import migrations, models
 import agreements.models.board
 import agreements.models.register
 import agreements.validators
+from canto_portal.migration_helpers import grant_to_secretariat, revoke_from_secretariat
+
+# The Secretariat prepares meetings, minutes and action items and opens resolutions; the votes,
+# recusals and read receipts are the directors' acts, which it only reads.
+SECRETARIAT_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in [
+        "boardmeeting",
+        "agendaitem",
+        "meetingdocument",
+        "minutes",
+        "actionitem",
+        "agreementinterest",
+    ]
+    for action in ["view", "add", "change", "delete"]
+] + [
+    "view_resolution",
+    "add_resolution",
+    "change_resolution",
+    "view_vote",
+    "view_recusal",
+    "view_boardpackdownload",
+]
+
+
+def grant(apps, schema_editor):
+    grant_to_secretariat(apps, "agreements", SECRETARIAT_PERMISSIONS)
+
+
+def revoke(apps, schema_editor):
+    revoke_from_secretariat(apps, "agreements", SECRETARIAT_PERMISSIONS)
 
 
 class Migration(migrations.Migration):
@@ -805,4 +836,5 @@ class Migration(migrations.Migration):
                 violation_error_message="This director has already voted on this resolution.",
             ),
         ),
+        migrations.RunPython(grant, revoke),
     ]

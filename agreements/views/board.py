@@ -136,7 +136,11 @@ def meeting_document(request, pk, document_pk):
 
 def resolution_page(request, resolution, status=200):
     contact = roles_for(request).contact
-    votes = list(resolution.votes.select_related("director").order_by("voided_at", "cast_at"))
+    votes = list(
+        Vote.objects.filter(resolution=resolution)
+        .select_related("director")
+        .order_by("voided_at", "cast_at")
+    )
     recusals = list(resolution.recusals.select_related("director"))
     live = [vote for vote in votes if vote.voided_at is None]
     own_vote = next((vote for vote in live if contact and vote.director_id == contact.pk), None)
