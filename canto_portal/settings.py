@@ -384,3 +384,21 @@ HEALTH_MAX_TASK_WAIT_SECONDS = int(os.environ.get("HEALTH_MAX_TASK_WAIT_SECONDS"
 # to those who have not voted, this many hours before its deadline.
 BOARD_QUORUM_PERCENT = int(os.environ.get("BOARD_QUORUM_PERCENT", "50"))
 BOARD_REMINDER_HOURS = int(os.environ.get("BOARD_REMINDER_HOURS", "48"))
+
+# The dues cycle (members/services/billing.py, `manage.py run_dues_cycle` every day).
+# An invoice is due DUES_NET_DAYS after it is issued; a member stays in good standing until a
+# dues invoice is open DUES_GRACE_DAYS past its due date; past DUES_LAPSE_PROPOSAL_DAYS the
+# daily run proposes lapsing the member, and the Secretariat confirms or dismisses it.
+DUES_NET_DAYS = int(os.environ.get("DUES_NET_DAYS", "30"))
+DUES_GRACE_DAYS = int(os.environ.get("DUES_GRACE_DAYS", "30"))
+DUES_LAPSE_PROPOSAL_DAYS = int(os.environ.get("DUES_LAPSE_PROPOSAL_DAYS", "90"))
+# Printed on every invoice: where CANTO is and where members pay.
+CANTO_POSTAL_ADDRESS = os.environ.get(
+    "CANTO_POSTAL_ADDRESS",
+    "Corner Rosalino and Hamilton Holder Streets, Woodbrook, Port of Spain, Trinidad and Tobago",
+)
+CANTO_BANK_DETAILS = os.environ.get(
+    "CANTO_BANK_DETAILS",
+    "Bank: Example Bank of Trinidad and Tobago, Port of Spain\n"
+    "Account name: CANTO\nAccount (USD): 000-000000-0\nSWIFT: EXAMPLETT",
+)

@@ -30,6 +30,10 @@ class MembersConfig(AppConfig):
             "Dues",
             "BoardTerm",
             "Invitation",
+            "DuesRate",
+            "Invoice",
+            "Payment",
+            "CreditNote",
         )
         watch(*map(self.get_model, shown), scope=MEMBERS)
         # Stamps written at every login change nothing a page or a role shows, and must not

@@ -1,6 +1,17 @@
 """The members app's models, one module per sub-domain, re-exported here so that imports,
 the app label and table names stay what they were."""
 
+from members.models.billing import (
+    CreditNote,
+    DuesRate,
+    ImmutableOnceIssued,
+    Invoice,
+    InvoiceLine,
+    InvoiceNumberSequence,
+    InvoiceReminder,
+    LapseProposal,
+    Payment,
+)
 from members.models.people import (
     PRIVILEGED_ROLES,
     BoardTerm,
@@ -19,7 +30,16 @@ __all__ = [
     "Benefit",
     "BoardTerm",
     "Contact",
+    "CreditNote",
     "Dues",
+    "DuesRate",
+    "ImmutableOnceIssued",
+    "Invoice",
+    "InvoiceLine",
+    "InvoiceNumberSequence",
+    "InvoiceReminder",
+    "LapseProposal",
+    "Payment",
     "Invitation",
     "LanguagePreference",
     "language_of_contact",

@@ -1,5 +1,6 @@
 """The member register: categories, benefits, member organisations and their dues."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -61,10 +62,24 @@ class Benefit(models.Model):
 
 
 class MemberQuerySet(WatchedQuerySet):
-    def with_standing(self):
-        """Annotate `has_overdue_dues` so lists can show standing without a query per row."""
-        overdue = Dues.objects.filter(member=OuterRef("pk"), status=Dues.Status.OVERDUE)
-        return self.annotate(has_overdue_dues=Exists(overdue))
+    def with_standing(self, on=None):
+        """Annotate `has_overdue_dues` so lists can show standing without a query per row.
+
+        Standing follows the money: a dues invoice still open more than DUES_GRACE_DAYS after
+        its due date. Dues recorded without an invoice (an imported past year) count by the
+        status they were recorded with."""
+        # The invoices are reached through the reverse relation: the billing models build on
+        # this module, which must not import them back.
+        invoices = Member._meta.get_field("invoices").related_model.objects
+        overdue_invoice = (
+            invoices.dues()
+            .filter(member=OuterRef("pk"))
+            .overdue(on=on, days=settings.DUES_GRACE_DAYS)
+        )
+        overdue_record = Dues.objects.filter(
+            member=OuterRef("pk"), status=Dues.Status.OVERDUE, invoices__isnull=True
+        )
+        return self.annotate(has_overdue_dues=Exists(overdue_invoice) | Exists(overdue_record))
 
     def in_good_standing(self):
         return (
@@ -186,7 +201,9 @@ class Member(GuardedStatusMixin, models.Model):
             return False
         overdue = getattr(self, "has_overdue_dues", None)
         if overdue is None:
-            overdue = self.dues.filter(status=Dues.Status.OVERDUE).exists()
+            overdue = (
+                Member.objects.with_standing().filter(pk=self.pk, has_overdue_dues=True).exists()
+            )
         return not overdue
 
 

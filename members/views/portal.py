@@ -31,6 +31,7 @@ from members.apps import MEMBERS
 from members.forms import AcceptInvitationForm, ContactForm, DirectoryFilterForm, MemberProfileForm
 from members.models import Member
 from members.roles import roles_for
+from members.views import billing
 
 DIRECTORY_PAGE_SIZE = 25
 # What the directory's listing varies on; any other parameter changes nothing.
@@ -63,6 +64,8 @@ def portal(request):
             shows=[MEMBERS],
         ),
         "contacts": dashboard_contacts(member, roles),
+        "summary": billing.billing_summary(member),
+        "may_see_invoices": billing.handles_billing(roles),
     }
     return TemplateResponse(request, "members/portal.html", context)
 

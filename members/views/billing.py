@@ -1,0 +1,158 @@
+"""What a member sees of its money: the dashboard's balance and overdue banner, its invoices,
+their PDFs and receipts, and a statement of the last five years.
+
+Invoices are for the member's admins and billing contacts, and the Secretariat. Anyone else
+gets 404 for an invoice, as for one that does not exist."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from canto_portal.pdf import render_pdf
+from members.access import LOGGED_IN, AccessRule, hidden, requires
+from members.models import Contact, Invoice, Member, Payment
+from members.roles import Roles, roles_for
+from members.services.billing import invoice_context, invoice_pdf
+
+STATEMENT_YEARS = 5
+
+
+def handles_billing(roles: Roles) -> bool:
+    """A member admin or billing contact of a member still on the register."""
+    contact = roles.contact
+    return (
+        roles.may_use_portal
+        and contact is not None
+        and (contact.is_member_admin or contact.role == Contact.Role.BILLING)
+    )
+
+
+BILLING_CONTACT = AccessRule("member admin or billing contact", handles_billing)
+
+
+def may_see_invoice(roles: Roles, invoice: Invoice) -> bool:
+    return roles.is_secretariat or (
+        handles_billing(roles) and roles.contact.member_id == invoice.member_id
+    )
+
+
+@dataclass
+class BillingSummary:
+    """The top of the dashboard: what the member owes, by when, and what is overdue."""
+
+    balances: dict[str, Decimal] = field(default_factory=dict)
+    next_due_on: datetime.date | None = None
+    overdue: list[Invoice] = field(default_factory=list)
+
+    @property
+    def owes(self) -> bool:
+        return bool(self.balances)
+
+
+def billing_summary(member: Member) -> BillingSummary:
+    """One query, however many invoices the member has."""
+    today = timezone.localdate()
+    balances: dict[str, Decimal] = defaultdict(Decimal)
+    summary = BillingSummary()
+    for invoice in Invoice.objects.of_member(member).open().order_by("due_on", "pk"):
+        balances[invoice.currency] += invoice.balance_due
+        if invoice.due_on < today:
+            summary.overdue.append(invoice)
+        elif summary.next_due_on is None:
+            summary.next_due_on = invoice.due_on
+    summary.balances = dict(balances)
+    return summary
+
+
+@dataclass
+class StatementYear:
+    year: int
+    currency: str
+    invoiced: Decimal = Decimal("0")
+    paid: Decimal = Decimal("0")
+    credited: Decimal = Decimal("0")
+
+    @property
+    def balance(self) -> Decimal:
+        return self.invoiced - self.paid - self.credited
+
+
+def statement(invoices: list[Invoice], today: datetime.date) -> list[StatementYear]:
+    """Invoiced, paid and credited (void or waived) per year, the last five years."""
+    rows: dict[tuple[int, str], StatementYear] = {}
+    for invoice in invoices:
+        if invoice.year <= today.year - STATEMENT_YEARS:
+            continue
+        key = (invoice.year, invoice.currency)
+        row = rows.setdefault(key, StatementYear(invoice.year, invoice.currency))
+        row.invoiced += invoice.total
+        row.paid += invoice.paid_total
+        if invoice.voided_on or invoice.waived_on:
+            row.credited += invoice.total - invoice.paid_total
+    return sorted(rows.values(), key=lambda row: (-row.year, row.currency))
+
+
+@require_GET
+@requires(BILLING_CONTACT)
+def invoices(request):
+    member = roles_for(request).member
+    today = timezone.localdate()
+    rows = list(
+        Invoice.objects.of_member(member)
+        .with_status(today)
+        .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on")))
+        .order_by("-issued_on", "-number")
+    )
+    context = {
+        "member": member,
+        "invoices": rows,
+        "statement": statement(rows, today),
+        "summary": billing_summary(member),
+    }
+    return TemplateResponse(request, "members/invoices.html", context)
+
+
+def visible_invoice(request, number: str) -> Invoice:
+    invoice = get_object_or_404(Invoice.objects.select_related("member"), number=number)
+    if not may_see_invoice(roles_for(request), invoice):
+        hidden(request)
+    return invoice
+
+
+@require_GET
+@requires(LOGGED_IN)
+def invoice_detail(request, number):
+    invoice = visible_invoice(request, number)
+    return TemplateResponse(request, "members/invoice_detail.html", invoice_context(invoice))
+
+
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@requires(LOGGED_IN)
+def invoice_download(request, number):
+    invoice = visible_invoice(request, number)
+    return pdf_response(invoice_pdf(invoice), f"{invoice.number}.pdf")
+
+
+@require_GET
+@requires(LOGGED_IN)
+def receipt_download(request, number, payment):
+    invoice = visible_invoice(request, number)
+    payment = get_object_or_404(invoice.payments, pk=payment)
+    context = {**invoice_context(invoice), "payment": payment}
+    return pdf_response(
+        render_pdf("pdf/receipt.html", context), f"{invoice.number}-receipt-{payment.pk}.pdf"
+    )
