@@ -115,7 +115,8 @@ def part_key(name: str, shows: Iterable[str], key: Any) -> str:
 
 
 def _is_frozen_dataclass(value: Any) -> bool:
-    return dataclasses.is_dataclass(value) and type(value).__dataclass_params__.frozen
+    params = getattr(type(value), "__dataclass_params__", None)
+    return params is not None and params.frozen
 
 
 def seconds_until(moment) -> float:

@@ -12,7 +12,7 @@ admin.site.site_title = _("CANTO Portal")
 admin.site.index_title = _("Back office")
 # The admin's own login form asks only for a password; sending it to allauth's login makes the
 # Secretariat pass the second factor there too.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),

@@ -47,6 +47,8 @@ def watch(*watched: type[models.Model], scope: str, ignore_fields: Iterable[str]
         post_delete.connect(_on_delete, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
+            # Set on every many-to-many field once its model is ready, which a watched one is.
+            assert through is not None
             _link_scopes[through] = scope
             m2m_changed.connect(_on_m2m, sender=through, dispatch_uid=f"versions-{field}")
 
@@ -57,7 +59,7 @@ def watched_models() -> dict[type[models.Model], str]:
 
 
 def scope_of(model: type[models.Model]) -> str | None:
-    return _scopes.get(model._meta.concrete_model)
+    return _scopes.get(model._meta.concrete_model or model)
 
 
 def versions(scopes: Iterable[str]) -> list[int]:
@@ -143,29 +145,29 @@ class WatchedQuerySet(models.QuerySet):
         self._changed()
         return rows
 
-    update.alters_data = True
+    update.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_create(self, *args, **kwargs):
         created = super().bulk_create(*args, **kwargs)
         self._changed()
         return created
 
-    bulk_create.alters_data = True
+    bulk_create.alters_data = True  # type: ignore[attr-defined]
 
     def bulk_update(self, *args, **kwargs):
         rows = super().bulk_update(*args, **kwargs)
         self._changed()
         return rows
 
-    bulk_update.alters_data = True
+    bulk_update.alters_data = True  # type: ignore[attr-defined]
 
     def delete(self):
         deleted = super().delete()
         self._changed()
         return deleted
 
-    delete.alters_data = True
-    delete.queryset_only = True
+    delete.alters_data = True  # type: ignore[attr-defined]
+    delete.queryset_only = True  # type: ignore[attr-defined]
 
 
 def _on_save(sender, update_fields=None, **kwargs):

@@ -1,8 +1,9 @@
-"""Roles are read from data (DOMAIN.md), never ticked by hand: group membership for the
+"""Roles are read from data (docs/domain.md), never ticked by hand: group membership for the
 Secretariat, a current BoardTerm for the Board, a Contact for member operators."""
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypedDict
 
 from django.db.models import Exists, OuterRef
 from django.utils.functional import SimpleLazyObject
@@ -115,7 +116,12 @@ def login_contact(login: Login):
     )
 
 
-def staff_row(login: Login) -> dict[str, bool]:
+class StaffRow(TypedDict):
+    in_secretariat: bool
+    has_mfa: bool
+
+
+def staff_row(login: Login) -> StaffRow:
     """Secretariat membership and MFA state of a staff login, in one query."""
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group

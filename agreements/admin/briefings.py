@@ -37,7 +37,7 @@ class BriefingMoveInline(admin.TabularInline):
     model = BriefingMove
     extra = 0
     can_delete = False
-    fields = ["moved_at", "from_status", "to_status", "moved_by", "note"]
+    fields = ("moved_at", "from_status", "to_status", "moved_by", "note")
     readonly_fields = fields
     verbose_name_plural = _("history of moves")
 
@@ -62,7 +62,7 @@ BRIEFING_CONTENT_FIELDS = [
 BRIEFING_EDITABLE_STATUSES = {Briefing.Status.DRAFT, Briefing.Status.CHANGES_REQUESTED}
 
 # Set only by the workflow's moves, never typed in the form.
-WORKFLOW_FIELDS = [
+WORKFLOW_FIELDS = (
     "status",
     "partner_approved_by",
     "partner_approved_on",
@@ -70,7 +70,7 @@ WORKFLOW_FIELDS = [
     "published_at",
     "deliveries",
     "created_by",
-]
+)
 
 
 @admin.register(Briefing)

@@ -50,7 +50,7 @@ def record_review(
     if locked.next_review_on != next_review_on:
         locked.next_review_on = next_review_on
         # The agreement's history names the reviewer as the one who moved the date.
-        locked._history_user = reviewer
+        locked._history_user = reviewer  # type: ignore[attr-defined]
         locked.save(update_fields=["next_review_on", "updated_at"])
     agreement.next_review_on = locked.next_review_on
     return review

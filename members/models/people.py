@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -40,7 +41,7 @@ class ContactQuerySet(WatchedQuerySet):
         on = on or timezone.localdate()
         board = BoardTerm.objects.filter(contact=OuterRef("pk")).not_over(on)
         back_office = Group.objects.filter(name=SECRETARIAT_GROUP, user=OuterRef("user"))
-        condition = (
+        condition: Q | Combinable = (
             Exists(board)
             | Q(user__is_staff=True)
             | Q(user__is_superuser=True)
