@@ -6,7 +6,9 @@ the settings gunicorn runs with. Before each request every scope's version is re
 a write. SQL time is what the database calls take (a connection.execute_wrapper); template
 time is what rendering templates takes, less the SQL run from inside a template (a lazy
 queryset a loop reads); Python time is the rest of the request: views, forms, middleware,
-Redis. bench/run.py --profile calls it once the dataset is built."""
+Redis. CPU time is what this process spent on the processor during the request: on a machine
+busy with other work it stays put while the times above grow. bench/run.py --profile calls it
+once the dataset is built."""
 
 import statistics
 import time
@@ -66,14 +68,16 @@ class Split:
     sql: list[float] = field(default_factory=list)
     template: list[float] = field(default_factory=list)
     python: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
     queries: int = 0
 
-    def add(self, total, clock):
+    def add(self, total, cpu, clock):
         template = clock.template - clock.sql_in_templates
         self.totals.append(total * 1000)
         self.sql.append(clock.sql * 1000)
         self.template.append(template * 1000)
         self.python.append((total - clock.sql - template) * 1000)
+        self.cpu.append(cpu * 1000)
         self.queries = clock.queries
 
     def figures(self):
@@ -83,6 +87,7 @@ class Split:
             "sql": statistics.median(self.sql),
             "python": statistics.median(self.python),
             "template": statistics.median(self.template),
+            "cpu": statistics.median(self.cpu),
             "queries": self.queries,
         }
 
@@ -97,24 +102,25 @@ def profile(path, session, renew, runs):
         renew()
         clock = Clock()
         with connection.execute_wrapper(clock), timed_templates(clock):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(path)
             total = time.perf_counter() - started
+            cpu = time.process_time() - cpu_started
         if response.status_code != 200:
             raise SystemExit(f"{path} answers {response.status_code}, not 200")
         if run >= 2:
-            split.add(total, clock)
+            split.add(total, cpu, clock)
     return split.figures()
 
 
 def table(results):
     lines = [
-        "| page | median ms | p95 ms | SQL ms | queries | Python ms | template ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | median ms | p95 ms | SQL ms | queries | Python ms | template ms | CPU ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     lines += [
         f"| {label} | {f['median']:.1f} | {f['p95']:.1f} | {f['sql']:.1f} | {f['queries']} | "
-        f"{f['python']:.1f} | {f['template']:.1f} |"
+        f"{f['python']:.1f} | {f['template']:.1f} | {f['cpu']:.1f} |"
         for label, f in results.items()
     ]
     return "\n".join(lines)

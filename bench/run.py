@@ -315,7 +315,8 @@ def profile_pages(info, env, runs):
         print(
             f"{label:<32} median {figures['median']:6.1f} ms  p95 {figures['p95']:6.1f} ms  "
             f"SQL {figures['sql']:5.1f} ms ({figures['queries']} queries)  "
-            f"Python {figures['python']:5.1f} ms  template {figures['template']:5.1f} ms"
+            f"Python {figures['python']:5.1f} ms  template {figures['template']:5.1f} ms  "
+            f"CPU {figures['cpu']:5.1f} ms"
         )
     print()
     print(table(results))
