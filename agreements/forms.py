@@ -29,6 +29,21 @@ REGISTER_SORTS = {
 BOARD_ONLY_SORTS = {"next_review_on"}
 
 
+def as_of_field() -> forms.DateField:
+    return forms.DateField(
+        label=_("As it was on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the day as YYYY-MM-DD, for example 2015-02-11.")},
+    )
+
+
+class AsOfForm(forms.Form):
+    """The day a page shows things as they were on (`?on=YYYY-MM-DD`)."""
+
+    on = as_of_field()
+
+
 class RegisterFilterForm(forms.Form):
     q = forms.CharField(label=_("Search reference or title"), required=False, max_length=100)
     status = forms.ChoiceField(
@@ -53,6 +68,7 @@ class RegisterFilterForm(forms.Form):
     expiring = forms.BooleanField(label=_("Expiring within 90 days"), required=False)
     review_overdue = forms.BooleanField(label=_("Review overdue"), required=False)
     sort = forms.ChoiceField(label=_("Sort by"), required=False, widget=ListSelect)
+    on = as_of_field()
 
     def __init__(self, *args, clearance, agreements, **kwargs):
         """`agreements` is what the viewer may see; partners are offered from it only, so the
@@ -98,6 +114,8 @@ class RegisterFilterForm(forms.Form):
             agreements = agreements.expiring_within(EXPIRING_WITHIN_DAYS, today)
         if data.get("review_overdue"):
             agreements = agreements.review_overdue(today)
+        if on := data.get("on"):
+            agreements = agreements.in_force_on(on)
         return agreements.order_by(*self.ordering())
 
     def applied(self):

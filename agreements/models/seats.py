@@ -58,6 +58,19 @@ class SeatQuerySet(WatchedQuerySet):
             )
         )
 
+    def with_appointments_held_on(self, day: datetime.date):
+        """Prefetches `current_appointments` as they were on `day`: the terms that covered it,
+        whatever became of them since (ended terms included, withdrawn ones never held)."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "appointments",
+                queryset=Appointment.objects.occupying()
+                .filter(starts_on__lte=day, ends_on__gte=day)
+                .select_related("contact__member"),
+                to_attr="current_appointments",
+            )
+        )
+
     def with_last_held_until(self, today=None):
         """Annotates `last_held_until`: the end of the latest term that ended before today."""
         today = today or timezone.localdate()

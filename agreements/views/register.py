@@ -39,6 +39,7 @@ REGISTER_PARAMETERS = (
     "expiring",
     "review_overdue",
     "sort",
+    "on",
     "page",
 )
 
@@ -48,7 +49,9 @@ def filtered_register(clearance: Clearance, filters):
     sorted by `filters`."""
     visible = Agreement.objects.visible_to(clearance)
     form = RegisterFilterForm(filters, clearance=clearance, agreements=visible)
-    agreements = form.filter(visible).select_related("responsible").prefetch_related("partners")
+    agreements = (
+        form.filter(visible).with_flags().select_related("responsible").prefetch_related("partners")
+    )
     return form, agreements
 
 
@@ -126,6 +129,7 @@ def agreement_page(view: AgreementView) -> dict:
     reference, clearance, may_review = view.reference, view.clearance, view.may_review
     agreement = get_object_or_404(
         Agreement.objects.visible_to(clearance)
+        .with_flags()
         .select_related("responsible", "superseded_by")
         .prefetch_related("partners", "signatories", "commitments", "activities"),
         reference=reference,

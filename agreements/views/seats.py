@@ -1,17 +1,19 @@
 """Who holds CANTO's council seats, and the timeline of their terms."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from agreements.apps import REGISTER, SEATS
+from agreements.forms import AsOfForm
 from agreements.services import (
     representative_seats,
     seat_timeline,
     timeline_seats,
 )
-from canto_portal.fragments import fragment
+from canto_portal.fragments import NotKept, fragment
 from members.access import REPRESENTATIVES_VIEWER, requires
 from members.apps import MEMBERS
 from members.roles import roles_for
@@ -23,14 +25,20 @@ def representatives(request):
     """Who holds CANTO's council seats. Member operators, the Board and the Secretariat see
     each seat's current holder; the Board and the Secretariat also see the timeline of every
     term and vacancy. Anyone else logged in is refused: the list names people."""
+    form = AsOfForm(request.GET)
+    on = form.cleaned_data.get("on") if form.is_valid() else None
     listing = fragment(
         "representatives",
         "agreements/includes/representatives.html",
         representatives_context,
-        key=SeatsView(with_timeline=roles_for(request).may_see_register),
+        key=SeatsView(with_timeline=roles_for(request).may_see_register, on=on),
         shows=REPRESENTATIVES_SHOW,
     )
-    return render(request, "agreements/representatives.html", {"listing": listing})
+    return render(
+        request,
+        "agreements/representatives.html",
+        {"listing": listing, "as_of_form": form, "on": on},
+    )
 
 
 # Seats, their holders with their organisations, and the councils' partners.
@@ -43,12 +51,17 @@ class SeatsView:
     Secretariat) or only each seat's current holder."""
 
     with_timeline: bool
+    # A past or future day to show the holders of, instead of today's.
+    on: datetime.date | None = None
 
 
-def representatives_context(view: SeatsView) -> dict:
+def representatives_context(view: SeatsView) -> dict | NotKept:
     """Every seat with its current holder and, for the Board and the Secretariat, the
-    timeline, for the cached fragment (the day is part of its key)."""
+    timeline, for the cached fragment (the day is part of its key). Holders on another day
+    are shown without the timeline, and not kept: any day may be asked for."""
     seats = representative_seats()
+    if view.on:
+        return NotKept({"seats": seats.prefetch_related(None).with_appointments_held_on(view.on)})
     if not view.with_timeline:
         return {"seats": seats}
     with_terms = list(timeline_seats(seats))
