@@ -175,7 +175,11 @@ def open_resolution(
 
 def locked(resolution: Resolution) -> Resolution:
     """The resolution's row, locked until the transaction ends; refused once voting ended."""
-    row = Resolution.objects.select_for_update().select_related("agreement").get(pk=resolution.pk)
+    row = (
+        Resolution.objects.select_for_update(of=("self",))
+        .select_related("agreement")
+        .get(pk=resolution.pk)
+    )
     if row.is_closed:
         raise Closed()
     return row
