@@ -5,6 +5,7 @@ import datetime
 
 from django.db import transaction
 
+from agreements.demo.board import seed_board_business
 from agreements.demo.briefings import seed_briefings
 from agreements.demo.register import seed_agreements
 from agreements.demo.seats import seed_councils
@@ -15,3 +16,4 @@ def seed(today: datetime.date) -> None:
     seed_agreements(today)
     seed_councils(today)
     seed_briefings(today)
+    seed_board_business(today)
