@@ -17,6 +17,7 @@ from agreements.models import Briefing
 from canto_portal.fragments import fragment
 from members.access import ANYONE, RequiresAccess, requires
 from members.apps import MEMBERS
+from members.charts import members_by_country
 from members.models import Member
 
 HEALTH_CHECK_KEY = "portal:health-check"
@@ -82,6 +83,7 @@ def home_figures():
     return {
         "member_count": current.count(),
         "country_count": current.values("country").distinct().count(),
+        "members_by_country": members_by_country(),
         # Briefings: the latest public ones.
         "latest_briefings": (
             Briefing.objects.published().public().order_by("-published_at", "-pk")[:3]
