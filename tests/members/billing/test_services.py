@@ -202,9 +202,7 @@ def test_voiding_leaves_a_credit_note_and_room_for_a_corrected_invoice(invoice, 
 
     assert (note.amount, note.reason) == (Decimal("5000.00"), "Wrong category")
     assert Invoice.objects.get(pk=invoice.pk).status == Invoice.Status.VOID
-    assert [i.number for i in billing.issue_dues(year=YEAR, by=secretariat)] == [
-        "CANTO-2026-0002"
-    ]
+    assert [i.number for i in billing.issue_dues(year=YEAR, by=secretariat)] == ["CANTO-2026-0002"]
 
 
 def test_voiding_needs_a_reason(invoice, secretariat):
