@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -13,7 +15,8 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=80, unique=True)
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
 
-    objects = WatchedQuerySet.as_manager()
+    # modeltranslation swaps the manager at run time, where django-stubs cannot follow it.
+    objects: ClassVar[models.Manager["Topic"]] = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

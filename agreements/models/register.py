@@ -176,7 +176,7 @@ class AgreementQuerySet(WatchedQuerySet):
     def in_force_on(self, day: datetime.date):
         """Agreements in force on `day`: effective by then, not yet expired, and not ended
         early (terminated or superseded) before it, as the history records the move."""
-        ended = self.model.history.filter(
+        ended = Agreement.history.filter(
             id=OuterRef("pk"),
             status__in=[Agreement.Status.TERMINATED, Agreement.Status.SUPERSEDED],
         ).order_by("history_date")

@@ -1,5 +1,7 @@
 """The member register: categories, benefits, member organisations and their dues."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -24,7 +26,8 @@ class MembershipCategory(models.Model):
     voting_rights = models.BooleanField(_("voting rights"), default=False)
     ordering = models.PositiveSmallIntegerField(_("display order"), default=0)
 
-    objects = WatchedQuerySet.as_manager()
+    # modeltranslation swaps the manager at run time, where django-stubs cannot follow it.
+    objects: ClassVar[models.Manager["MembershipCategory"]] = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "name"]
@@ -50,7 +53,8 @@ class Benefit(models.Model):
     )
     ordering = models.PositiveSmallIntegerField(_("display order"), default=0)
 
-    objects = WatchedQuerySet.as_manager()
+    # modeltranslation swaps the manager at run time, where django-stubs cannot follow it.
+    objects: ClassVar[models.Manager["Benefit"]] = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["ordering", "name"]
