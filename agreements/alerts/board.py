@@ -10,7 +10,7 @@ from canto_portal.links import absolute_url
 
 def action_items_due(today):
     items = ActionItem.objects.open().filter(due_on__lte=today)
-    url = absolute_url(reverse("agreements:board"))
+    url = absolute_url(reverse("agreements:board_meetings"))
     for item in items.select_related("owner_contact", "owner_staff"):
         overdue = item.is_overdue(today)
         yield Alert(

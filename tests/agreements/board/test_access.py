@@ -42,7 +42,7 @@ def object_urls():
 
 @pytest.mark.parametrize("role", ROLES)
 def test_board_index_by_role(role, role_client):
-    assert role_client.get(reverse("agreements:board")).status_code == EXPECTED_INDEX[role]
+    assert role_client.get(reverse("agreements:board_meetings")).status_code == EXPECTED_INDEX[role]
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -66,9 +66,9 @@ def test_a_board_pack_download_by_an_operator_is_refused_and_not_recorded(client
 def test_a_director_whose_term_ended_loses_access_at_once(client):
     contact = director()
     client.force_login(contact.user)
-    assert client.get(reverse("agreements:board")).status_code == 200
+    assert client.get(reverse("agreements:board_meetings")).status_code == 200
     contact.board_terms.update(ends_on=timezone.localdate() - datetime.timedelta(days=1))
-    assert client.get(reverse("agreements:board")).status_code == 403
+    assert client.get(reverse("agreements:board_meetings")).status_code == 403
     resolution_url = reverse("agreements:board_resolution", args=[ResolutionFactory().pk])
     assert client.get(resolution_url).status_code == 404
 
@@ -77,6 +77,6 @@ def test_a_director_without_a_second_factor_is_sent_to_set_one_up(client):
     contact = director()
     contact.user.authenticator_set.all().delete()
     client.force_login(contact.user)
-    response = client.get(reverse("agreements:board"))
+    response = client.get(reverse("agreements:board_meetings"))
     assert response.status_code == 302
     assert "/accounts/" in response["Location"]

@@ -46,7 +46,7 @@ def test_board_pages_run_the_same_queries_as_data_grows(client, request, viewer,
     meeting = BoardMeetingFactory()
     resolution = ResolutionFactory(meeting=meeting)
     url = {
-        "board": reverse("agreements:board"),
+        "board": reverse("agreements:board_meetings"),
         "meeting": meeting.get_absolute_url(),
         "resolution": resolution.get_absolute_url(),
     }[page]
