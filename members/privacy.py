@@ -141,5 +141,11 @@ def replace_text(model: type[models.Model], replacements: dict[str, str]) -> Non
     for field in model._meta.concrete_fields:
         if not isinstance(field, TEXT_FIELDS) or field.name in SECRET_FIELDS:
             continue
+        limit = field.max_length
         for value, replacement in replacements.items():
-            model._base_manager.filter(**{field.name: value}).update(**{field.name: replacement})
+            # PostgreSQL refuses a value longer than the column even where no row matches.
+            if limit and len(value) > limit:
+                continue
+            model._base_manager.filter(**{field.name: value}).update(
+                **{field.name: replacement[:limit] if limit else replacement}
+            )
