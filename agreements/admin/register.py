@@ -23,6 +23,7 @@ from agreements.resources import (
     CommitmentResource,
     PartnerResource,
 )
+from canto_portal.people import person_name
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 
 
@@ -79,7 +80,7 @@ class AgreementAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
         "expires_on",
         "confidentiality",
         "next_review_on",
-        "responsible",
+        "responsible_person",
     ]
     list_filter = ["status", "kind", "confidentiality", "partners"]
     list_select_related = ["responsible"]
@@ -107,12 +108,19 @@ class AgreementAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
         (_("Oversight"), {"fields": ["confidentiality", "responsible", "next_review_on"]}),
     ]
 
+    @admin.display(description=_("responsible staff member"), ordering="responsible")
+    def responsible_person(self, agreement):
+        return person_name(agreement.responsible) if agreement.responsible else "—"
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "responsible":
             # The responsible staff member comes from the Secretariat.
             kwargs["queryset"] = (
                 get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
             )
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            field.label_from_instance = person_name
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_formset(self, request, form, formset, change):

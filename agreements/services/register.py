@@ -12,6 +12,7 @@ from agreements.models import (
     Clearance,
     Review,
 )
+from canto_portal.people import person_name
 
 
 def documents_visible_to(clearance: Clearance):
@@ -146,6 +147,6 @@ def _display_value(field, value, users):
     if field.is_relation and field.related_model is not None:
         user = users.get(value)
         if user is not None:
-            return user.get_full_name() or user.get_username()
+            return person_name(user)
         return value
     return value
