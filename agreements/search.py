@@ -38,8 +38,8 @@ def matching(rows: QuerySet, fields: tuple[str, ...], query: str) -> QuerySet:
         search = SearchQuery(query, search_type="websearch", config="simple")
         vector = SearchVector(*fields, config="simple")
         return (
-            rows.annotate(search_rank=SearchRank(vector, search))
-            .filter(search_rank__gt=0)
+            rows.annotate(search_vector=vector, search_rank=SearchRank(vector, search))
+            .filter(search_vector=search)
             .order_by("-search_rank", "pk")
         )
     words = query.split()

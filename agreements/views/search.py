@@ -12,7 +12,7 @@ from members.roles import roles_for
 @requires(ANY_LOGIN)
 def search_page(request):
     """Results are never cached: the query is free text."""
-    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH]
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     return render(
         request,
         "search/results.html",
