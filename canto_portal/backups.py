@@ -35,8 +35,8 @@ def create_backup(*, output_dir: Path, key: str = "") -> Path:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     archive = output_dir / f"{ARCHIVE_PREFIX}{stamp}.tar.gz"
     output_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory() as work_dir:
+        work = Path(work_dir)
         run_postgres_tool(
             "pg_dump",
             "--format=custom",
@@ -45,7 +45,7 @@ def create_backup(*, output_dir: Path, key: str = "") -> Path:
             "--file",
             str(work / DUMP_NAME),
         )
-        private = Path(storages["private"].location)
+        private = Path(storages["private"].path(""))
         if private.is_dir():
             shutil.copytree(private, work / PRIVATE_DIR)
         else:
@@ -78,14 +78,14 @@ def restore_backup(*, archive: Path, key: str = "") -> dict:
             )
             % {"name": connection.settings_dict["NAME"]}
         )
-    private = Path(storages["private"].location)
+    private = Path(storages["private"].path(""))
     if private.is_dir() and any(private.iterdir()):
         raise BackupError(
             _("The private files folder %(path)s is not empty: move it away, then restore.")
             % {"path": private}
         )
-    with tempfile.TemporaryDirectory() as work:
-        work = Path(work)
+    with tempfile.TemporaryDirectory() as work_dir:
+        work = Path(work_dir)
         tarball = work / "archive.tar.gz"
         if archive.name.endswith(ENCRYPTED_SUFFIX):
             if not key:

@@ -9,6 +9,7 @@ members.services.billing.mirror_dues)."""
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -34,7 +35,7 @@ from simple_history.models import HistoricalRecords
 from canto_portal.versions import WatchedQuerySet
 from members.models.register import Dues, Member, MembershipCategory
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
 ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 
 
