@@ -32,7 +32,7 @@ urlpatterns = [
     path("board/meetings/<int:pk>/", board.meeting_detail, name="board_meeting"),
     path("board/meetings/<int:pk>/pack/", board.meeting_pack, name="board_pack"),
     path(
-        "board/meetings/<int:pk>/documents/<int:document_pk>/",
+        "board/meetings/documents/<int:pk>/",
         board.meeting_document,
         name="board_meeting_document",
     ),

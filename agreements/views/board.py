@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from agreements.models import (
     ActionItem,
@@ -123,12 +123,8 @@ def meeting_pack(request, pk):
 
 @require_GET
 @requires(LOGGED_IN)
-def meeting_document(request, pk, document_pk):
-    document = (
-        MeetingDocument.objects.filter(meeting_id=pk, pk=document_pk).first()
-        if may_see_board(request)
-        else None
-    )
+def meeting_document(request, pk):
+    document = MeetingDocument.objects.filter(pk=pk).first() if may_see_board(request) else None
     if document is None:
         return hidden(request, _("No such document."))
     return private_pdf_response(document.file, f"{slugify(document.title) or 'document'}.pdf")
@@ -195,8 +191,9 @@ def refused(request, resolution, error):
     return redirect(resolution)
 
 
-@require_POST
+# The rule first: an anonymous visitor is sent to log in whatever the method.
 @requires(LOGGED_IN)
+@require_POST
 @acts_once
 def resolution_vote(request, pk):
     """A director's vote. Everyone else, the Secretariat included, is refused by the service:
@@ -218,8 +215,8 @@ def resolution_vote(request, pk):
     return redirect(resolution)
 
 
-@require_http_methods(["POST"])
 @requires(LOGGED_IN)
+@require_POST
 @acts_once
 def resolution_recuse(request, pk):
     resolution = visible_resolution(request, pk)

@@ -35,7 +35,7 @@ def object_urls():
     return [
         reverse("agreements:board_meeting", args=[meeting.pk]),
         reverse("agreements:board_pack", args=[meeting.pk]),
-        reverse("agreements:board_meeting_document", args=[meeting.pk, document.pk]),
+        reverse("agreements:board_meeting_document", args=[document.pk]),
         reverse("agreements:board_resolution", args=[resolution.pk]),
     ]
 

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
 from agreements.models import MeetingDocument
 from tests.agreements.board.factories import BoardMeetingFactory, MeetingDocumentFactory, director
@@ -50,5 +51,5 @@ def test_the_secretariat_cannot_upload_a_non_pdf_in_the_admin(client, secretaria
 def test_a_director_downloads_a_meeting_document(client):
     document = MeetingDocumentFactory()
     client.force_login(director().user)
-    response = client.get(f"/board/meetings/{document.meeting_id}/documents/{document.pk}/")
+    response = client.get(reverse("agreements:board_meeting_document", args=[document.pk]))
     assert b"".join(response.streaming_content) == PDF_BYTES
