@@ -22,6 +22,7 @@ from agreements.services.briefings import (
     briefing_recipients,
     make_move,
 )
+from canto_portal.admin_inlines import LabelledTabularInline
 
 
 @admin.register(Topic)
@@ -31,7 +32,7 @@ class TopicAdmin(TranslationAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
-class BriefingMoveInline(admin.TabularInline):
+class BriefingMoveInline(LabelledTabularInline):
     """The workflow's history: written only by the moves, never edited."""
 
     model = BriefingMove

@@ -23,6 +23,7 @@ from agreements.resources import (
     CommitmentResource,
     PartnerResource,
 )
+from canto_portal.admin_inlines import LabelledTabularInline
 from canto_portal.people import person_name
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 
@@ -35,18 +36,18 @@ class PartnerAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     search_fields = ["name", "short_name"]
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(LabelledTabularInline):
     model = Signatory
     extra = 0
 
 
-class CommitmentInline(admin.TabularInline):
+class CommitmentInline(LabelledTabularInline):
     model = Commitment
     extra = 0
     fields = ["number", "text", "owed_by", "status", "due_on", "evidence"]
 
 
-class AgreementDocumentInline(admin.TabularInline):
+class AgreementDocumentInline(LabelledTabularInline):
     model = AgreementDocument
     extra = 0
     fields = ["kind", "title", "file", "confidentiality", "download", "uploaded_by", "uploaded_at"]

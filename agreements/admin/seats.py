@@ -17,6 +17,7 @@ from agreements.models import (
 from agreements.resources import (
     AppointmentResource,
 )
+from canto_portal.admin_inlines import LabelledTabularInline
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 
 
@@ -46,7 +47,7 @@ class SeatInlineFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class SeatInline(admin.TabularInline):
+class SeatInline(LabelledTabularInline):
     model = Seat
     formset = SeatInlineFormSet
     extra = 0

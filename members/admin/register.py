@@ -1,3 +1,4 @@
+import datetime
 from dataclasses import dataclass
 
 from django.contrib import admin, messages
@@ -5,6 +6,9 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -12,13 +16,17 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from canto_portal.admin_inlines import LabelledTabularInline
 from canto_portal.admin_lists import QuickRowsMixin, boolean_icon
 from canto_portal.fragments import TIMEOUT, cached
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 from members import services
+from members.attention import ENDING_WITHIN_DAYS
+from members.services import billing
 from members.admin.privacy import anonymise_contact_action, export_personal_data_action
 from members.apps import LOGINS, MEMBERS
 from members.models import (
+    Invoice,
     Benefit,
     BoardTerm,
     Contact,
@@ -99,6 +107,54 @@ class CountryListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MemberCountryListFilter(CountryListFilter):
+    """The same short list of countries, for rows that belong to a member (dues, contacts)."""
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(member__country=self.value())
+        return queryset
+
+
+class BoardTermEndingFilter(admin.SimpleListFilter):
+    title = _("term")
+    parameter_name = "term"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("current", _("Current")),
+            ("ending", _("Ending within 90 days")),
+            ("past", _("Ended")),
+        ]
+
+    def queryset(self, request, queryset):
+        today = timezone.localdate()
+        if self.value() == "current":
+            return queryset.current(today)
+        if self.value() == "ending":
+            return queryset.current(today).filter(
+                ends_on__lte=today + datetime.timedelta(days=ENDING_WITHIN_DAYS)
+            )
+        if self.value() == "past":
+            return queryset.filter(ends_on__lt=today)
+        return queryset
+
+
+class InvitationStateFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [("pending", _("Pending")), ("expired", _("Expired, never accepted"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.pending()
+        if self.value() == "expired":
+            return queryset.expired()
+        return queryset
+
+
 class ContactInlineFormSet(BaseInlineFormSet):
     """The database refuses a second primary contact or a repeated email; a formset that adds
     two at once would only meet that as an error page, so it is checked across rows here."""
@@ -122,7 +178,7 @@ class ContactInlineFormSet(BaseInlineFormSet):
             seen.add(email)
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(LabelledTabularInline):
     model = Contact
     formset = ContactInlineFormSet
     extra = 0
@@ -131,7 +187,7 @@ class ContactInline(admin.TabularInline):
     show_change_link = True
 
 
-class DuesInline(admin.TabularInline):
+class DuesInline(LabelledTabularInline):
     model = Dues
     extra = 0
     fields = ["year", "amount", "currency", "status", "paid_on"]
@@ -274,7 +330,7 @@ class MemberAdmin(QuickRowsMixin, SpreadsheetImportExportMixin, SimpleHistoryAdm
 class ContactAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [ContactResource]
     list_display = ["name", "member", "email", "job_title", "role", "is_member_admin", "user"]
-    list_filter = ["role", "is_member_admin", "member__status", "member__country"]
+    list_filter = ["role", "is_member_admin", "member__status", MemberCountryListFilter]
     list_select_related = ["member", "user"]
     search_fields = ["name", "email", "member__name"]
     autocomplete_fields = ["member"]
@@ -286,18 +342,49 @@ class ContactAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
 class DuesAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [DuesResource]
     list_display = ["member", "year", "amount", "currency", "status", "paid_on"]
-    list_filter = ["status", "year", "member__country"]
+    list_filter = ["status", "year", MemberCountryListFilter]
     list_select_related = ["member"]
     search_fields = ["member__name"]
     autocomplete_fields = ["member"]
     date_hierarchy = "paid_on"
+    actions = ["record_payment", "send_reminder"]
+
+    # Money is recorded against invoices (members/services/billing.py), and the dues status
+    # follows them: these actions lead there rather than edit dues by hand.
+    @admin.action(description=_("Record a payment on the dues invoice"))
+    def record_payment(self, request, queryset):
+        invoice = Invoice.objects.live().filter(dues__in=queryset).order_by("-issued_on").first()
+        if queryset.count() != 1 or invoice is None:
+            self.message_user(
+                request,
+                _("Select one dues record that has an invoice to record its payment."),
+                messages.WARNING,
+            )
+            return None
+        return redirect(reverse("admin:members_invoice_change", args=[invoice.pk]))
+
+    @admin.action(description=_("Send a payment reminder"))
+    def send_reminder(self, request, queryset):
+        sent = 0
+        for invoice in Invoice.objects.live().filter(dues__in=queryset).select_related("member"):
+            try:
+                billing.send_reminder_again(invoice=invoice, by=request.user)
+            except billing.BillingRefused as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
+            else:
+                sent += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d reminder sent.", "%(count)d reminders sent.", sent)
+            % {"count": sent},
+        )
 
 
 @admin.register(BoardTerm)
 class BoardTermAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
     resource_classes = [BoardTermResource]
     list_display = ["contact", "member", "role", "starts_on", "ends_on", "is_current"]
-    list_filter = ["role"]
+    list_filter = [BoardTermEndingFilter, "role"]
     list_select_related = ["contact", "contact__member"]
     search_fields = ["contact__name", "contact__member__name"]
     autocomplete_fields = ["contact"]
@@ -317,6 +404,7 @@ class InvitationAdmin(admin.ModelAdmin):
     """Read-only: invitations are created by the invite actions, never typed in."""
 
     list_display = ["email", "contact", "invited_by", "created_at", "expires_at", "accepted_at"]
+    list_filter = [InvitationStateFilter]
     list_select_related = ["contact", "contact__member", "invited_by"]
     search_fields = ["email", "contact__name", "contact__member__name"]
     date_hierarchy = "created_at"
