@@ -18,10 +18,11 @@ from agreements.models import (
     Commitment,
     Resolution,
     Seat,
+    SentAlert,
 )
 from agreements.models.register import EXPIRING_WITHIN_DAYS
-from canto_portal.attention import BOARD, MEMBER, AttentionItem, Severity, provides
-from members.attention import ENDING_WITHIN_DAYS, Visit
+from canto_portal.attention import BOARD, MEMBER, SECRETARIAT, AttentionItem, Severity, provides
+from members.attention import ENDING_WITHIN_DAYS, Visit, admin_list
 
 REVIEW_DUE_WITHIN_DAYS = 30
 
@@ -143,4 +144,34 @@ def briefings_since_last_visit(visit: Visit) -> Iterator[AttentionItem]:
         count=published.count(),
         link=reverse("agreements:briefings"),
         severity=Severity.INFO,
+    )
+
+
+@provides(SECRETARIAT)
+def back_office(today: datetime.date) -> Iterator[AttentionItem]:
+    yield AttentionItem(
+        label=_("Council seat terms ending within 90 days"),
+        count=Appointment.objects.ending_within(ENDING_WITHIN_DAYS, today).count(),
+        link=admin_list(Appointment, term="ending"),
+        severity=Severity.SOON,
+    )
+    yield AttentionItem(
+        label=_("Council seats vacant"),
+        count=Seat.objects.vacant(today).count(),
+        link=admin_list(Seat, occupancy="vacant"),
+        severity=Severity.OVERDUE,
+    )
+    yield AttentionItem(
+        label=_("Briefings waiting for the partner"),
+        count=Briefing.objects.filter(status=Briefing.Status.SUBMITTED).count(),
+        link=admin_list(Briefing, status__exact=Briefing.Status.SUBMITTED),
+    )
+    week_ago = today - datetime.timedelta(days=7)
+    yield AttentionItem(
+        label=_("Alerts sent in the last 7 days"),
+        count=SentAlert.objects.filter(sent_at__date__gt=week_ago).count(),
+        link=admin_list(
+            SentAlert,
+            sent_at__gte=week_ago.isoformat(),
+        ),
     )

@@ -38,6 +38,7 @@ PANELS: dict[str, list[Provider]] = {}
 
 BOARD = "board"
 MEMBER = "member"
+SECRETARIAT = "secretariat"
 
 
 def provides(panel: str) -> Callable[[Provider], Provider]:

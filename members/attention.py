@@ -6,14 +6,15 @@ published since the last visit."""
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.db.models import Count, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from canto_portal.attention import MEMBER, AttentionItem, Severity, provides
-from members.models import BoardTerm, Dues, Member
+from canto_portal.attention import MEMBER, SECRETARIAT, AttentionItem, Severity, provides
+from members.models import BoardTerm, Dues, Invitation, Invoice, Member
 
 # How far ahead a term counts as "ending".
 ENDING_WITHIN_DAYS = 90
@@ -82,3 +83,54 @@ def board_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
                 f"{term.contact.name} ({term.ends_on.isoformat()})" for term in ending
             ),
         )
+
+
+def admin_list(model, **filters) -> str:
+    """A change list of the back office, filtered."""
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    return f"{url}?{urlencode(filters)}" if filters else url
+
+
+@provides(SECRETARIAT)
+def register_in_arrears(today: datetime.date) -> Iterator[AttentionItem]:
+    yield AttentionItem(
+        label=_("Members not in good standing"),
+        count=Member.objects.current().not_in_good_standing().count(),
+        link=admin_list(Member, standing="not"),
+        severity=Severity.OVERDUE,
+    )
+    yield AttentionItem(
+        label=_("Invoices overdue"),
+        count=Invoice.objects.overdue(on=today).count(),
+        link=admin_list(Invoice),
+        severity=Severity.OVERDUE,
+    )
+    yield AttentionItem(
+        label=_("Dues overdue"),
+        count=Dues.objects.filter(status=Dues.Status.OVERDUE).count(),
+        link=admin_list(Dues, status__exact=Dues.Status.OVERDUE),
+        severity=Severity.OVERDUE,
+    )
+
+
+@provides(SECRETARIAT)
+def people(today: datetime.date) -> Iterator[AttentionItem]:
+    yield AttentionItem(
+        label=_("Board terms ending within 90 days"),
+        count=BoardTerm.objects.current(today)
+        .filter(ends_on__lte=today + datetime.timedelta(days=ENDING_WITHIN_DAYS))
+        .count(),
+        link=admin_list(BoardTerm, term="ending"),
+        severity=Severity.SOON,
+    )
+    yield AttentionItem(
+        label=_("Invitations pending"),
+        count=Invitation.objects.pending().count(),
+        link=admin_list(Invitation, state="pending"),
+    )
+    yield AttentionItem(
+        label=_("Invitations expired, never accepted"),
+        count=Invitation.objects.expired().count(),
+        link=admin_list(Invitation, state="expired"),
+        severity=Severity.SOON,
+    )

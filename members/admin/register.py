@@ -6,10 +6,10 @@ from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
-from django.middleware.csrf import get_token
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -21,17 +21,16 @@ from canto_portal.admin_lists import QuickRowsMixin, boolean_icon
 from canto_portal.fragments import TIMEOUT, cached
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 from members import services
-from members.attention import ENDING_WITHIN_DAYS
-from members.services import billing
 from members.admin.privacy import anonymise_contact_action, export_personal_data_action
 from members.apps import LOGINS, MEMBERS
+from members.attention import ENDING_WITHIN_DAYS
 from members.models import (
-    Invoice,
     Benefit,
     BoardTerm,
     Contact,
     Dues,
     Invitation,
+    Invoice,
     Member,
     MembershipCategory,
 )
@@ -41,6 +40,7 @@ from members.resources import (
     DuesResource,
     MemberResource,
 )
+from members.services import billing
 
 
 @admin.register(MembershipCategory)

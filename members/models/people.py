@@ -184,6 +184,12 @@ class InvitationQuerySet(WatchedQuerySet):
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
         )
 
+    def expired(self):
+        """Invitations that ran out before anyone accepted them."""
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__lte=timezone.now()
+        )
+
 
 class Invitation(models.Model):
     """A single-use link that lets a contact choose a password and get a login.
