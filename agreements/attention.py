@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from agreements.apps import BRIEFINGS, SEATS
 from agreements.models import (
     Agreement,
     Appointment,
@@ -22,6 +23,7 @@ from agreements.models import (
 )
 from agreements.models.register import EXPIRING_WITHIN_DAYS
 from canto_portal.attention import BOARD, MEMBER, SECRETARIAT, AttentionItem, Severity, provides
+from members.apps import MEMBERS
 from members.attention import ENDING_WITHIN_DAYS, Visit, admin_list
 
 REVIEW_DUE_WITHIN_DAYS = 30
@@ -111,7 +113,7 @@ def decisions(today: datetime.date) -> Iterator[AttentionItem]:
     )
 
 
-@provides(MEMBER)
+@provides(MEMBER, shows=[SEATS, MEMBERS])
 def seat_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
     ending = list(
         Appointment.objects.ending_within(ENDING_WITHIN_DAYS, visit.today)
@@ -133,7 +135,7 @@ def seat_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
         )
 
 
-@provides(MEMBER)
+@provides(MEMBER, shows=[BRIEFINGS])
 def briefings_since_last_visit(visit: Visit) -> Iterator[AttentionItem]:
     clearance = Clearance(may_see_register=False, is_member_operator=True)
     published = Briefing.objects.visible_to(clearance)

@@ -27,6 +27,7 @@ urlpatterns = [
     ),
     path("board/", attention.board_attention, name="board"),
     path("board/meetings/", board.board_index, name="board_meetings"),
+    path("board/charts/", attention.board_charts_page, name="board_charts"),
     path("search/", search.search_page, name="search"),
     path("charts/<slug:slug>.csv", attention.chart_csv, name="chart_csv"),
     path("board/meetings/<int:pk>/", board.meeting_detail, name="board_meeting"),

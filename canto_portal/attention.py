@@ -41,16 +41,27 @@ MEMBER = "member"
 SECRETARIAT = "secretariat"
 
 
-def provides(panel: str) -> Callable[[Provider], Provider]:
-    """Registers a provider for `panel` (once, however often its module is imported)."""
+# The cache scopes (canto_portal/versions.py) each panel's items are read from, so that a
+# panel kept in the cache is renewed whenever one of them changes.
+SCOPES: dict[str, set[str]] = {}
+
+
+def provides(panel: str, *, shows: Iterable[str] = ()) -> Callable[[Provider], Provider]:
+    """Registers a provider for `panel` (once, however often its module is imported); `shows`
+    names the cache scopes of the data it reads."""
 
     def register(provider: Provider) -> Provider:
         providers = PANELS.setdefault(panel, [])
         if provider not in providers:
             providers.append(provider)
+        SCOPES.setdefault(panel, set()).update(shows)
         return provider
 
     return register
+
+
+def scopes_of(panel: str) -> list[str]:
+    return sorted(SCOPES.get(panel, ()))
 
 
 def items_for(panel: str, subject: Any) -> list[AttentionItem]:

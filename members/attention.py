@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from canto_portal.attention import MEMBER, SECRETARIAT, AttentionItem, Severity, provides
+from members.apps import MEMBERS
 from members.models import BoardTerm, Dues, Invitation, Invoice, Member
 
 # How far ahead a term counts as "ending".
@@ -30,7 +31,7 @@ class Visit:
     today: datetime.date
 
 
-@provides(MEMBER)
+@provides(MEMBER, shows=[MEMBERS])
 def standing(visit: Visit) -> Iterator[AttentionItem]:
     member = visit.member
     if member.status != Member.Status.ACTIVE:
@@ -42,7 +43,7 @@ def standing(visit: Visit) -> Iterator[AttentionItem]:
         )
 
 
-@provides(MEMBER)
+@provides(MEMBER, shows=[MEMBERS])
 def dues_owed(visit: Visit) -> Iterator[AttentionItem]:
     owing = Dues.objects.filter(
         member=visit.member, status__in=[Dues.Status.ISSUED, Dues.Status.OVERDUE]
@@ -57,7 +58,7 @@ def dues_owed(visit: Visit) -> Iterator[AttentionItem]:
         )
 
 
-@provides(MEMBER)
+@provides(MEMBER, shows=[MEMBERS])
 def board_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
     ending = list(
         BoardTerm.objects.current(visit.today)

@@ -32,10 +32,15 @@ def board_charts() -> list[Chart]:
 def board_attention(request):
     """What needs the Board's attention, each item linking to where it is handled."""
     return render(
-        request,
-        "agreements/attention.html",
-        {"items": items_for(BOARD, timezone.localdate()), "charts": board_charts()},
+        request, "agreements/attention.html", {"items": items_for(BOARD, timezone.localdate())}
     )
+
+
+@require_GET
+@requires(BOARD_OR_SECRETARIAT)
+def board_charts_page(request):
+    """Pictures of the register and the membership, each with its table and CSV."""
+    return render(request, "agreements/charts.html", {"charts": board_charts()})
 
 
 # Each picture's builder and who may download its numbers: members by country is on the

@@ -62,7 +62,7 @@ def test_commitments_past_due_link_straight_to_their_agreement(client, board_use
 
 
 def test_vacant_seats_and_seat_terms_ending_are_listed(client, board_user):
-    held = AppointmentFactory(starts_on=days(-700), ends_on=days(30))
+    AppointmentFactory(starts_on=days(-700), ends_on=days(30))
     seats = Seat.objects.count()
     client.force_login(board_user)
     items = {item.label: item.count for item in client.get(BOARD_PAGE).context["items"]}
@@ -94,3 +94,21 @@ def test_board_only_agreements_are_counted_for_the_board(client, board_user):
     client.force_login(board_user)
     items = {item.label: item.count for item in client.get(BOARD_PAGE).context["items"]}
     assert items["Reviews overdue"] == 1
+
+
+def test_the_pictures_page_shows_every_chart_with_its_download(client, board_user):
+    client.force_login(board_user)
+    page = client.get("/board/charts/").text
+    for slug in (
+        "agreement-spans",
+        "commitments-by-status",
+        "members-by-country",
+        "members-joined-and-left",
+        "dues-invoiced-and-collected",
+    ):
+        assert f'id="chart-{slug}"' in page and f"/charts/{slug}.csv" in page
+
+
+def test_member_operators_may_not_open_the_pictures_page(client, operator_a):
+    client.force_login(operator_a)
+    assert client.get("/board/charts/").status_code == 403
