@@ -58,6 +58,9 @@ def pages(info):
         ("representatives", "/representatives/", "board"),
         ("briefings", "/briefings/", "anonymous"),
         ("admin member list", "/admin/members/member/", "secretariat"),
+        ("board attention page", "/board/", "board"),
+        ("secretariat dashboard", "/admin/", "secretariat"),
+        ("search", "/search/?q=cooperation+agreement", "board"),
     ]
 
 
@@ -88,7 +91,7 @@ def recreate_database(database, cache_url):
     redis.Redis.from_url(cache_url).flushdb()
 
 
-def wait_until_up(url, seconds=30):
+def wait_until_up(url, seconds=120):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:

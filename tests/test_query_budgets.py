@@ -117,3 +117,32 @@ def test_page_seen_again_reads_from_the_cache(client, page, board_user):
 
     # Its fragments, the login's roles and permissions all come from the cache.
     assert count(client, url) == (SESSION_AND_LOGIN if logged_in else 0)
+
+
+# Pages that count or search afresh on every view (free text is never cached, and the
+# counts are few): within the budget, and the same number when the data grows tenfold.
+COUNTING_PAGES = [
+    ("board attention", "/board/", "board_user"),
+    ("board pictures", "/board/charts/", "board_user"),
+    ("secretariat dashboard", "/admin/", "secretariat_user"),
+    ("secretariat dashboard as of a day", "/admin/?on=2020-01-15", "secretariat_user"),
+    ("register as of a day", "/agreements/?on=2020-01-15", "board_user"),
+    ("representatives as of a day", "/representatives/?on=2020-01-15", "board_user"),
+    ("search", "/search/?q=cooperation+agreement", "board_user"),
+]
+
+
+@pytest.mark.parametrize(
+    ("url", "role"), [p[1:] for p in COUNTING_PAGES], ids=[p[0] for p in COUNTING_PAGES]
+)
+def test_counting_page_stays_within_budget_as_data_grows_tenfold(
+    request, client, board_user, url, role
+):
+    client.force_login(request.getfixturevalue(role))
+    grow(3, board_user)
+    small = count(client, url, afresh=True)
+    grow(27, board_user)
+    large = count(client, url, afresh=True)
+
+    assert small <= BUDGET
+    assert large == small
