@@ -34,6 +34,63 @@ SECRETARIAT_PERMISSIONS = [
 ]
 
 
+# On PostgreSQL the database itself refuses to change a closed resolution or its votes and
+# recusals, whatever the code or a console asks (a queryset update bypasses the model's save).
+# SQLite, used only in development, relies on the model.
+CLOSED_TRIGGERS = """
+CREATE FUNCTION agreements_resolution_closed() RETURNS trigger AS $$
+BEGIN
+    IF OLD.closed_at IS NOT NULL THEN
+        RAISE EXCEPTION 'resolution % is closed', OLD.id;
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER agreements_resolution_closed
+BEFORE UPDATE OR DELETE ON agreements_resolution
+FOR EACH ROW EXECUTE FUNCTION agreements_resolution_closed();
+
+CREATE FUNCTION agreements_decision_of_closed_resolution() RETURNS trigger AS $$
+DECLARE
+    row_resolution bigint := CASE WHEN TG_OP = 'DELETE' THEN OLD.resolution_id
+                                  ELSE NEW.resolution_id END;
+BEGIN
+    IF EXISTS (SELECT 1 FROM agreements_resolution
+               WHERE id IN (row_resolution, CASE WHEN TG_OP = 'UPDATE' THEN OLD.resolution_id END)
+               AND closed_at IS NOT NULL) THEN
+        RAISE EXCEPTION 'resolution % is closed', row_resolution;
+    END IF;
+    RETURN CASE WHEN TG_OP = 'DELETE' THEN OLD ELSE NEW END;
+END;
+$$ LANGUAGE plpgsql;
+
+CREATE TRIGGER agreements_vote_closed
+BEFORE INSERT OR UPDATE OR DELETE ON agreements_vote
+FOR EACH ROW EXECUTE FUNCTION agreements_decision_of_closed_resolution();
+
+CREATE TRIGGER agreements_recusal_closed
+BEFORE INSERT OR UPDATE OR DELETE ON agreements_recusal
+FOR EACH ROW EXECUTE FUNCTION agreements_decision_of_closed_resolution();
+"""
+
+DROP_CLOSED_TRIGGERS = """
+DROP TRIGGER IF EXISTS agreements_recusal_closed ON agreements_recusal;
+DROP TRIGGER IF EXISTS agreements_vote_closed ON agreements_vote;
+DROP TRIGGER IF EXISTS agreements_resolution_closed ON agreements_resolution;
+DROP FUNCTION IF EXISTS agreements_decision_of_closed_resolution();
+DROP FUNCTION IF EXISTS agreements_resolution_closed();
+"""
+
+
+def on_postgresql(sql):
+    def run(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(sql, params=None)
+
+    return run
+
+
 def grant(apps, schema_editor):
     grant_to_secretariat(apps, "agreements", SECRETARIAT_PERMISSIONS)
 
@@ -837,4 +894,5 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(grant, revoke),
+        migrations.RunPython(on_postgresql(CLOSED_TRIGGERS), on_postgresql(DROP_CLOSED_TRIGGERS)),
     ]

@@ -3,6 +3,7 @@ not only the forms."""
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from agreements.models import Resolution, Vote
@@ -70,3 +71,15 @@ def test_an_open_resolution_can_still_be_edited():
     resolution = ResolutionFactory()
     edit_resolution(resolution=resolution, title="Better title", text=resolution.text)
     assert Resolution.objects.get().title == "Better title"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="The trigger is PostgreSQL's.")
+def test_the_database_refuses_an_update_of_a_closed_resolution_or_its_votes(closed_vote):
+    for change in [
+        lambda: Resolution.objects.update(text="Changed behind the model's back"),
+        lambda: Vote.objects.update(choice=Vote.Choice.OPPOSE),
+        lambda: Vote.objects.all().delete(),
+    ]:
+        with pytest.raises(DatabaseError), transaction.atomic():
+            change()
+    assert Vote.objects.get().choice == Vote.Choice.APPROVE
