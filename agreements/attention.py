@@ -23,6 +23,7 @@ from agreements.models import (
 )
 from agreements.models.register import EXPIRING_WITHIN_DAYS
 from canto_portal.attention import BOARD, MEMBER, SECRETARIAT, AttentionItem, Severity, provides
+from canto_portal.formats import short_date
 from members.apps import MEMBERS
 from members.attention import ENDING_WITHIN_DAYS, Visit, admin_list
 
@@ -129,7 +130,7 @@ def seat_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
             severity=Severity.SOON,
             detail=", ".join(
                 f"{appointment.contact.name}, {appointment.seat.council} "
-                f"({appointment.ends_on.isoformat()})"
+                f"({short_date(appointment.ends_on)})"
                 for appointment in ending
             ),
         )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from canto_portal.formats import short_date
 from canto_portal.attention import MEMBER, SECRETARIAT, AttentionItem, Severity, provides
 from members.apps import MEMBERS
 from members.models import BoardTerm, Dues, Invitation, Invoice, Member
@@ -81,7 +82,7 @@ def board_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
             link=reverse("members:portal") + "#contacts",
             severity=Severity.SOON,
             detail=", ".join(
-                f"{term.contact.name} ({term.ends_on.isoformat()})" for term in ending
+                f"{term.contact.name} ({short_date(term.ends_on)})" for term in ending
             ),
         )
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agreements.models.register import Agreement, Partner
+from canto_portal.formats import short_date
 from canto_portal.versions import WatchedQuerySet
 
 # Two terms of one person on one council are consecutive when at most this many days without
@@ -335,8 +336,8 @@ class Appointment(models.Model):
         return _("%(name)s (%(member)s) from %(start)s to %(end)s") % {
             "name": self.contact.name,
             "member": self.contact.member.name,
-            "start": self.starts_on.isoformat(),
-            "end": self.ends_on.isoformat(),
+            "start": short_date(self.starts_on),
+            "end": short_date(self.ends_on),
         }
 
     def clean(self):
@@ -347,7 +348,10 @@ class Appointment(models.Model):
                     "ends_on": _(
                         "The term cannot end on %(end)s: that is not after its start on %(start)s."
                     )
-                    % {"end": self.ends_on.isoformat(), "start": self.starts_on.isoformat()}
+                    % {
+                        "end": short_date(self.ends_on),
+                        "start": short_date(self.starts_on),
+                    }
                 }
             )
         if not (self.seat_id and self.contact_id and self.starts_on and self.ends_on):
@@ -386,8 +390,8 @@ class Appointment(models.Model):
         return _("%(seat)s is already held by %(other)s, which overlaps %(start)s to %(end)s.") % {
             "seat": self.seat.label,
             "other": clash.describe(),
-            "start": self.starts_on.isoformat(),
-            "end": self.ends_on.isoformat(),
+            "start": short_date(self.starts_on),
+            "end": short_date(self.ends_on),
         }
 
     def second_seat_error(self):
@@ -441,7 +445,7 @@ class Appointment(models.Model):
             "council": council.name,
             "max": council.max_consecutive_terms,
             "terms": "; ".join(
-                f"{term.starts_on.isoformat()} – {term.ends_on.isoformat()}" for term in run
+                f"{short_date(term.starts_on)} – {short_date(term.ends_on)}" for term in run
             ),
         }
 
@@ -470,7 +474,7 @@ class Appointment(models.Model):
             "standing (%(reason)s)."
         ) % {
             "name": self.contact.name,
-            "start": self.starts_on.isoformat(),
+            "start": short_date(self.starts_on),
             "member": member.name,
             "reason": reason,
         }

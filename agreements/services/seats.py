@@ -13,6 +13,7 @@ from agreements.models import (
     Appointment,
     Seat,
 )
+from canto_portal.formats import short_date
 from members.models import Contact
 
 # The PostgreSQL exclusion constraint added by migration 0003.
@@ -70,8 +71,8 @@ def overlap_conflict(error, appointment):
         or _("%(seat)s already has an appointment overlapping %(start)s to %(end)s.")
         % {
             "seat": appointment.seat.label,
-            "start": appointment.starts_on.isoformat(),
-            "end": appointment.ends_on.isoformat(),
+            "start": short_date(appointment.starts_on),
+            "end": short_date(appointment.ends_on),
         }
     )
 
