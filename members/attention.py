@@ -8,13 +8,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from canto_portal.formats import short_date
 from canto_portal.attention import MEMBER, SECRETARIAT, AttentionItem, Severity, provides
+from canto_portal.formats import short_date
 from members.apps import MEMBERS
 from members.models import BoardTerm, Dues, Invitation, Invoice, Member
 
@@ -45,18 +45,15 @@ def standing(visit: Visit) -> Iterator[AttentionItem]:
 
 
 @provides(MEMBER, shows=[MEMBERS])
-def dues_owed(visit: Visit) -> Iterator[AttentionItem]:
-    owing = Dues.objects.filter(
-        member=visit.member, status__in=[Dues.Status.ISSUED, Dues.Status.OVERDUE]
-    ).aggregate(total=Sum("amount"), overdue=Count("pk", filter=Q(status=Dues.Status.OVERDUE)))
-    owed, overdue = owing["total"], owing["overdue"]
-    if owed:
-        yield AttentionItem(
-            label=_("Dues owed: USD %(amount)s") % {"amount": owed},
-            link=reverse("members:portal") + "#organisation",
-            severity=Severity.OVERDUE if overdue else Severity.SOON,
-            detail=_("Some dues are overdue.") if overdue else "",
-        )
+def invoices_overdue(visit: Visit) -> Iterator[AttentionItem]:
+    """Money owed is shown in full by the dashboard's balance; the panel says how many
+    invoices are past their due date and leads there."""
+    yield AttentionItem(
+        label=_("Invoices overdue"),
+        count=Invoice.objects.of_member(visit.member).overdue(on=visit.today).count(),
+        link=reverse("members:portal") + "#balance-heading",
+        severity=Severity.OVERDUE,
+    )
 
 
 @provides(MEMBER, shows=[MEMBERS])
@@ -125,14 +122,18 @@ def people(today: datetime.date) -> Iterator[AttentionItem]:
         link=admin_list(BoardTerm, term="ending"),
         severity=Severity.SOON,
     )
+    invitations = Invitation.objects.aggregate(
+        pending=Count("pk", filter=Q(pk__in=Invitation.objects.pending().values("pk"))),
+        expired=Count("pk", filter=Q(pk__in=Invitation.objects.expired().values("pk"))),
+    )
     yield AttentionItem(
         label=_("Invitations pending"),
-        count=Invitation.objects.pending().count(),
+        count=invitations["pending"],
         link=admin_list(Invitation, state="pending"),
     )
     yield AttentionItem(
         label=_("Invitations expired, never accepted"),
-        count=Invitation.objects.expired().count(),
+        count=invitations["expired"],
         link=admin_list(Invitation, state="expired"),
         severity=Severity.SOON,
     )

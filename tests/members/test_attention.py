@@ -6,10 +6,11 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from members.models import Dues, Member
+from members.models import Member
 from tests.agreements.factories_briefings import BriefingFactory
 from tests.agreements.factories_seats import AppointmentFactory
-from tests.members.factories import BoardTermFactory, ContactFactory, DuesFactory
+from tests.members.billing.factories import dues_invoice
+from tests.members.factories import BoardTermFactory, ContactFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +24,10 @@ def panel(client):
     return page.split('class="attention"')[1].split("</section>")[0]
 
 
-def test_dues_owed_are_listed_for_the_members_operators(client, operator_a, member_a):
-    DuesFactory(member=member_a, year=2026, amount=500, status=Dues.Status.OVERDUE)
+def test_overdue_invoices_are_counted_for_the_members_operators(client, operator_a, member_a):
+    dues_invoice(member_a, issued_on=days(-100))
     client.force_login(operator_a)
-    assert "Dues owed: USD 500" in panel(client)
-
-
-def test_another_members_dues_are_not_listed(client, operator_b, member_a):
-    DuesFactory(member=member_a, year=2026, amount=500, status=Dues.Status.OVERDUE)
-    client.force_login(operator_b)
-    assert "Dues owed" not in panel(client)
+    assert "Invoices overdue: <strong>1</strong>" in panel(client)
 
 
 def test_a_suspended_membership_is_listed(client, operator_a, member_a):
