@@ -20,6 +20,8 @@ SAMPLE_ARGUMENTS = {
     "slug": "no-such-thing",
     "token": "no-such-token",
     "format_name": "csv",
+    "number": "CANTO-1999-9999",
+    "payment": 999999,
 }
 ROLES = ["operator_a", "member_admin_a", "board_user", "secretariat_user"]
 
