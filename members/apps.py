@@ -42,3 +42,6 @@ class MembersConfig(AppConfig):
         watch(Authenticator, scope=LOGINS, ignore_fields={"last_used_at"})
         watch(Group, scope=LOGINS)
         user_logged_in.connect(apply_saved_language, dispatch_uid="members.apply_saved_language")
+        user_logged_in.connect(
+            members.attention.remember_previous_visit, dispatch_uid="members.previous_visit"
+        )

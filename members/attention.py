@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from canto_portal.attention import MEMBER, SECRETARIAT, AttentionItem, Severity, provides
 from canto_portal.formats import short_date
+from canto_portal.models import AuditAction, AuditEvent
 from members.apps import MEMBERS
 from members.models import BoardTerm, Dues, Invitation, Invoice, Member
 
@@ -24,20 +25,37 @@ ENDING_WITHIN_DAYS = 90
 
 @dataclass(frozen=True)
 class Visit:
-    """Whom the member panel is for: the organisation, and the login's previous visit (None
-    on a first visit)."""
+    """Whom the member panel is for: the organisation (its key and status), and the login's
+    previous visit (None on a first visit)."""
 
-    member: Member
+    member: int
+    status: str
     last_visit: datetime.datetime | None
     today: datetime.date
 
 
+# Where a session keeps the login's previous visit, written at login.
+PREVIOUS_VISIT = "attention_previous_visit"
+
+
+def remember_previous_visit(sender, request, user, **kwargs) -> None:
+    """On login (the `user_logged_in` signal, after the audit trail has recorded this login):
+    the login before it, kept in the session for the panel's "since your last visit"."""
+    logins = AuditEvent.objects.filter(actor=user, action=AuditAction.LOGIN).order_by("-at")
+    previous = next(iter(logins.values_list("at", flat=True)[1:2]), None)
+    request.session[PREVIOUS_VISIT] = previous.isoformat() if previous else ""
+
+
+def previous_visit(request) -> datetime.datetime | None:
+    stored = request.session.get(PREVIOUS_VISIT)
+    return datetime.datetime.fromisoformat(stored) if stored else None
+
+
 @provides(MEMBER, shows=[MEMBERS])
 def standing(visit: Visit) -> Iterator[AttentionItem]:
-    member = visit.member
-    if member.status != Member.Status.ACTIVE:
+    if visit.status != Member.Status.ACTIVE:
         yield AttentionItem(
-            label=_("Membership %(status)s") % {"status": member.get_status_display()},
+            label=_("Membership %(status)s") % {"status": Member.Status(visit.status).label},
             link=reverse("members:portal") + "#organisation",
             severity=Severity.OVERDUE,
             detail=_("Benefits are on hold until the Secretariat restores the membership."),
