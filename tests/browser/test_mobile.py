@@ -2,6 +2,7 @@
 reaches fits the viewport, so nothing needs sideways scrolling but a table's own region."""
 
 import pytest
+from django.urls import reverse
 
 from tests.browser.pages import ROLES, log_in, reachable_pages, seed_demo
 
@@ -50,3 +51,15 @@ def test_no_page_of_any_role_is_wider_than_the_viewport(live_server, browser_con
         browser_context.clear_cookies()
 
     assert too_wide == {}, "\n".join(f"{page}: {widths}" for page, widths in too_wide.items())
+
+
+def test_the_register_fits_its_column_at_1280_px_for_the_board(live_server, browser_context):
+    seed_demo()
+    page = log_in(browser_context, live_server, "board")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(live_server.url + reverse("agreements:register"))
+
+    region = page.get_by_role("region", name="Agreement register")
+    widths = region.evaluate("region => [region.scrollWidth, region.clientWidth]")
+
+    assert widths[0] <= widths[1]
