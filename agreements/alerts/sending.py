@@ -72,7 +72,7 @@ def build_messages(alert):
     by_language = defaultdict(list)
     languages = languages_of(alert.recipients)
     for address in alert.recipients:
-        by_language[languages[address.lower()]].append(address)
+        by_language[languages[address]].append(address)
     context = {**alert.context, "alert": alert}
     return [
         email_message(

@@ -33,7 +33,9 @@ class LanguagePreference(models.Model):
 
 def languages_of(addresses: Iterable[str]) -> dict[str, str]:
     """The language to write to each email address in: its login's choice, else its contact's
-    language, else the portal's default. Keys are the addresses in lower case."""
+    language, else the portal's default. Keyed by the addresses as given; matched whatever
+    their case."""
+    addresses = list(addresses)
     wanted = {address.lower() for address in addresses}
     languages = dict.fromkeys(wanted, settings.LANGUAGE_CODE)
     contacts = (
@@ -49,7 +51,7 @@ def languages_of(addresses: Iterable[str]) -> dict[str, str]:
         .values_list("address", "language")
     )
     languages.update(chosen)
-    return languages
+    return {address: languages[address.lower()] for address in addresses}
 
 
 def language_of_contact(contact: Contact) -> str:

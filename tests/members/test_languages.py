@@ -72,7 +72,7 @@ def test_an_invitation_is_written_in_the_contacts_language():
     assert "Kies hier uw wachtwoord" in message.body
 
 
-def test_an_alert_goes_to_each_recipient_in_their_language_with_their_date_format():
+def test_an_alert_goes_to_each_recipient_in_their_language_whatever_the_case_of_the_address():
     ContactFactory(email="sofia@example.org", language="es")
     today = datetime.date(2026, 11, 30)
 
@@ -81,7 +81,7 @@ def test_an_alert_goes_to_each_recipient_in_their_language_with_their_date_forma
             key="test:languages",
             subject=gettext_lazy("Board review of %(reference)s is overdue since %(date)s"),
             subject_values={"reference": "CANTO-AGR-2015-001", "date": datetime.date(2026, 2, 11)},
-            recipients=["sofia@example.org", "staff@canto.example"],
+            recipients=["Sofia@Example.org", "staff@canto.example"],
             template="emails/alert_review_overdue",
             context={
                 "agreement": Agreement(reference="CANTO-AGR-2015-001", title="ISOC"),
@@ -93,7 +93,7 @@ def test_an_alert_goes_to_each_recipient_in_their_language_with_their_date_forma
 
     subjects = {message.to[0]: message.subject for message in mail.outbox}
     assert subjects == {
-        "sofia@example.org": (
+        "Sofia@Example.org": (
             "La revisión de CANTO-AGR-2015-001 por la Junta Directiva está vencida desde el "
             "11 de febrero de 2026"
         ),
