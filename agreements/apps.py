@@ -15,7 +15,6 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Partnership agreements")
 
     def ready(self):
-        import agreements.attention  # noqa: F401 (registers the attention item providers)
         from agreements.models.seats import holds_a_seat_from
         from canto_portal.versions import watch
         from members.models import PRIVILEGED_ROLES

@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+import agreements.attention  # noqa: F401 (registers the attention panels' providers)
+import members.attention  # noqa: F401 (registers the attention panels' providers)
 from canto_portal import views
 from members.views.preferences import set_language
 

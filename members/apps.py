@@ -18,9 +18,9 @@ class MembersConfig(AppConfig):
         from django.contrib.auth.models import Group
         from django.contrib.auth.signals import user_logged_in
 
-        import members.attention  # noqa: F401 (registers the attention item providers)
         from canto_portal.versions import watch
         from members.languages import apply_saved_language
+        from members.visits import remember_previous_visit
 
         shown = (
             "MembershipCategory",
@@ -42,6 +42,4 @@ class MembersConfig(AppConfig):
         watch(Authenticator, scope=LOGINS, ignore_fields={"last_used_at"})
         watch(Group, scope=LOGINS)
         user_logged_in.connect(apply_saved_language, dispatch_uid="members.apply_saved_language")
-        user_logged_in.connect(
-            members.attention.remember_previous_visit, dispatch_uid="members.previous_visit"
-        )
+        user_logged_in.connect(remember_previous_visit, dispatch_uid="members.previous_visit")

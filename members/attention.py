@@ -15,7 +15,6 @@ from django.utils.translation import ngettext
 
 from canto_portal.attention import MEMBER, SECRETARIAT, AttentionItem, Severity, provides
 from canto_portal.formats import short_date
-from canto_portal.models import AuditAction, AuditEvent
 from members.apps import MEMBERS
 from members.models import BoardTerm, Dues, Invitation, Invoice, Member
 
@@ -32,23 +31,6 @@ class Visit:
     status: str
     last_visit: datetime.datetime | None
     today: datetime.date
-
-
-# Where a session keeps the login's previous visit, written at login.
-PREVIOUS_VISIT = "attention_previous_visit"
-
-
-def remember_previous_visit(sender, request, user, **kwargs) -> None:
-    """On login (the `user_logged_in` signal, after the audit trail has recorded this login):
-    the login before it, kept in the session for the panel's "since your last visit"."""
-    logins = AuditEvent.objects.filter(actor=user, action=AuditAction.LOGIN).order_by("-at")
-    previous = next(iter(logins.values_list("at", flat=True)[1:2]), None)
-    request.session[PREVIOUS_VISIT] = previous.isoformat() if previous else ""
-
-
-def previous_visit(request) -> datetime.datetime | None:
-    stored = request.session.get(PREVIOUS_VISIT)
-    return datetime.datetime.fromisoformat(stored) if stored else None
 
 
 @provides(MEMBER, shows=[MEMBERS])

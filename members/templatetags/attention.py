@@ -6,7 +6,8 @@ from django.utils.safestring import SafeString
 
 from canto_portal.attention import MEMBER, items_for, scopes_of
 from canto_portal.fragments import fragment
-from members.attention import Visit, previous_visit
+from members.attention import Visit
+from members.visits import previous_visit
 
 register = template.Library()
 
