@@ -312,8 +312,10 @@ def seed_contacts(member, rng, with_login):
 
 
 def seed_dues(member, rng, today):
+    invoiced = set(member.dues.filter(invoices__isnull=False).values_list("year", flat=True))
     for year in range(today.year - 2, today.year + 1):
-        if member.joined_on.year > year:
+        # An invoiced year's status follows its invoice (members.demo_billing).
+        if member.joined_on.year > year or year in invoiced:
             continue
         if member.status != Member.Status.ACTIVE and year >= today.year - 1:
             status = Dues.Status.OVERDUE

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from agreements import demo as agreements_demo
 from members import demo as members_demo
+from members import demo_billing
 from members.models import Member
 
 
@@ -14,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         with transaction.atomic():
             members_demo.seed()
+            demo_billing.seed(timezone.localdate())
             agreements_demo.seed(timezone.localdate())
             if settings.DEBUG:
                 members_demo.seed_demo_logins()
