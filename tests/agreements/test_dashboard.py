@@ -63,3 +63,26 @@ def test_the_dues_country_filter_lists_only_countries_with_members(client, secre
     client.force_login(secretariat_user)
     page = client.get("/admin/members/dues/").text
     assert "Jamaica" in page and "Zimbabwe" not in page
+
+
+def test_every_count_shown_links_to_a_change_list_that_opens(client, secretariat_user):
+    DuesFactory(status=Dues.Status.OVERDUE)
+    BoardTermFactory(starts_on=days(-300), ends_on=days(30))
+    client.force_login(secretariat_user)
+    items = client.get("/admin/").context["items"]
+    assert len(items) >= 3
+    for item in items:
+        response = client.get(item.link)
+        assert response.status_code == 200, item.label
+        assert response.context["cl"].result_count >= 1, item.label
+
+
+def test_a_dues_reminder_without_an_invoice_sends_nothing(client, secretariat_user):
+    dues = DuesFactory(status=Dues.Status.OVERDUE)
+    client.force_login(secretariat_user)
+    response = client.post(
+        "/admin/members/dues/",
+        {"action": "send_reminder", "_selected_action": [dues.pk]},
+        follow=True,
+    )
+    assert "0 reminders sent." in response.text
