@@ -24,6 +24,7 @@ from members.models import (
 from members.reports import REPORTS, report_response
 from members.services import billing
 from members.services.billing import BillingRefused
+from members.tasks import send_dues_reminders
 
 
 @admin.register(DuesRate)
@@ -234,6 +235,8 @@ class InvoiceAdmin(admin.ModelAdmin):
                 except BillingRefused as refusal:
                     messages.error(request, str(refusal))
                 else:
+                    # The invoice emails, PDF attached, go from the worker.
+                    send_dues_reminders.enqueue()
                     messages.success(
                         request,
                         _("%(count)s invoices issued for %(year)s.")

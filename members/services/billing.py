@@ -159,15 +159,7 @@ def issue_dues(*, year: int, by, issued_on: datetime.date | None = None) -> list
         )
         for invoice, (member, rate) in zip(invoices, preview.invoices, strict=True)
     )
-    transaction.on_commit(queue_reminders)
     return invoices
-
-
-def queue_reminders(today: datetime.date | None = None) -> None:
-    # Imported here: the task module builds on this one.
-    from members.tasks import send_dues_reminders
-
-    send_dues_reminders.enqueue(today.isoformat() if today else None)
 
 
 # Dues records follow their invoice -------------------------------------------------------
@@ -546,11 +538,10 @@ def decide(proposal: LapseProposal, status: str, by, note: str) -> LapseProposal
 
 def run_dues_cycle(*, today: datetime.date | None = None) -> dict[str, int]:
     """What `manage.py run_dues_cycle` does each day: dues records follow their invoices,
-    long-overdue members are proposed for lapsing, and the reminders are queued for the
-    background worker."""
+    and long-overdue members are proposed for lapsing; the command then queues the reminders
+    for the background worker."""
     today = today or timezone.localdate()
     with transaction.atomic():
         mirrored = mirror_dues(invoices=Invoice.objects.dues().live(), today=today)
     proposals = propose_lapses(today=today)
-    queue_reminders(today)
     return {"dues_updated": mirrored, "lapse_proposals": len(proposals)}

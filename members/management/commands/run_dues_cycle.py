@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from members.services.billing import run_dues_cycle
+from members.tasks import send_dues_reminders
 
 
 class Command(BaseCommand):
@@ -28,6 +29,7 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError(f"--date must look like 2026-01-31, not {date!r}.") from error
         result = run_dues_cycle(today=today)
+        send_dues_reminders.enqueue(today.isoformat())
         self.stdout.write(
             self.style.SUCCESS(
                 f"{today}: {result['dues_updated']} dues records updated, "
