@@ -15,6 +15,8 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Partnership agreements")
 
     def ready(self):
+        # Connects the receivers that queue the Board's emails when its services announce.
+        from agreements import tasks_board  # noqa: F401
         from agreements.models.seats import holds_a_seat_from
         from canto_portal.versions import watch
         from members.models import PRIVILEGED_ROLES

@@ -5,10 +5,12 @@ sends it (agreements/alerts/sending.py says how that makes it once only)."""
 import datetime
 
 from django.conf import settings
+from django.dispatch import receiver
 from django.tasks import task
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from agreements import signals
 from agreements.alerts.sending import Alert, send_alert
 from agreements.models import Resolution
 from agreements.services.board import (
@@ -139,3 +141,25 @@ def close_when_due(resolution_id):  # noqa: ARG001 (the queue shows which vote i
 @task
 def notify_result(resolution_id):
     return send_result(resolution_id)
+
+
+@receiver(signals.vote_opened)
+def queue_vote_opened(sender, resolution_id, revision, **kwargs):
+    notify_vote_opened.enqueue(resolution_id, revision)
+
+
+@receiver(signals.votes_voided)
+def queue_votes_voided(sender, resolution_id, revision, **kwargs):
+    notify_votes_voided.enqueue(resolution_id, revision)
+
+
+@receiver(signals.deadline_set)
+def queue_deadline(sender, resolution_id, deadline, **kwargs):
+    remind_at = deadline - datetime.timedelta(hours=settings.BOARD_REMINDER_HOURS)
+    remind_voters.using(run_after=max(remind_at, timezone.now())).enqueue(resolution_id)
+    close_when_due.using(run_after=deadline).enqueue(resolution_id)
+
+
+@receiver(signals.resolution_closed)
+def queue_result(sender, resolution_id, **kwargs):
+    notify_result.enqueue(resolution_id)

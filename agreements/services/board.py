@@ -10,9 +10,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
+from django.dispatch import Signal
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements import signals
 from agreements.models import (
     AgendaItem,
     Agreement,
@@ -118,21 +120,16 @@ def recuse_interested_directors(resolution: Resolution) -> None:
             resolution.votes.live().filter(director_id=director_id).update(voided_at=timezone.now())
 
 
-def after_commit(task, *args, **kwargs) -> None:
-    transaction.on_commit(functools.partial(task.enqueue, *args, **kwargs), robust=True)
+def announce(signal: Signal, **values) -> None:
+    """Sends `signal` once the transaction commits. robust: a queue that fails after the
+    commit must not turn a recorded decision into an error page."""
+    transaction.on_commit(functools.partial(signal.send, sender=Resolution, **values), robust=True)
 
 
 def schedule_deadline(resolution: Resolution) -> None:
-    """Queues the reminder and the close of a vote by circulation for its deadline. A task
+    """Announces a vote by circulation's deadline, for its reminder and its close. A task
     that finds the deadline moved does nothing, so moving it only queues new ones."""
-    from agreements import tasks_board
-
-    remind_at = resolution.deadline - datetime.timedelta(hours=settings.BOARD_REMINDER_HOURS)
-    for task, run_after in [
-        (tasks_board.remind_voters, max(remind_at, timezone.now())),
-        (tasks_board.close_when_due, resolution.deadline),
-    ]:
-        after_commit(task.using(run_after=run_after), resolution.pk)
+    announce(signals.deadline_set, resolution_id=resolution.pk, deadline=resolution.deadline)
 
 
 @transaction.atomic
@@ -166,9 +163,7 @@ def open_resolution(
     resolution.save()
     recuse_interested_directors(resolution)
     if method == Resolution.Method.CIRCULATION:
-        from agreements import tasks_board
-
-        after_commit(tasks_board.notify_vote_opened, resolution.pk, resolution.revision)
+        announce(signals.vote_opened, resolution_id=resolution.pk, revision=resolution.revision)
         schedule_deadline(resolution)
     return resolution
 
@@ -214,9 +209,7 @@ def edit_resolution(
     if deadline_moved and row.method == Resolution.Method.CIRCULATION:
         schedule_deadline(row)
     if voided:
-        from agreements import tasks_board
-
-        after_commit(tasks_board.notify_votes_voided, row.pk, row.revision)
+        announce(signals.votes_voided, resolution_id=row.pk, revision=row.revision)
     return row
 
 
@@ -287,8 +280,6 @@ def declare_recusal(*, resolution: Resolution, director: Contact | None, reason:
 def close_resolution(*, resolution: Resolution, now: datetime.datetime | None = None) -> Resolution:
     """Ends the voting; from then on the resolution and its votes refuse every change. The
     result goes to the directors."""
-    from agreements import tasks_board
-
     row = locked(resolution)
     row.closed_at = now or timezone.now()
     row.save()
@@ -296,7 +287,7 @@ def close_resolution(*, resolution: Resolution, now: datetime.datetime | None = 
         BoardMeeting.objects.filter(minutes=row.approves_minutes_id).update(
             status=BoardMeeting.Status.MINUTED
         )
-    after_commit(tasks_board.notify_result, row.pk)
+    announce(signals.resolution_closed, resolution_id=row.pk)
     return row
 
 

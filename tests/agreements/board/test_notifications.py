@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core import mail
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from agreements.alerts import send_alerts
 from agreements.models import ActionItem, Recusal
@@ -49,15 +50,21 @@ def test_opening_a_circulation_queues_its_emails(board, django_capture_on_commit
     from agreements.models import Resolution
     from agreements.services.board import open_resolution
 
-    with django_capture_on_commit_callbacks() as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         open_resolution(
             title="Renew",
             text="Text",
             method=Resolution.Method.CIRCULATION,
             deadline=timezone.now() + datetime.timedelta(days=5),
         )
+
     # The opening now, the reminder and the close at their times.
-    assert len(callbacks) == 3
+    queued = sorted(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert queued == [
+        "agreements.tasks_board.close_when_due",
+        "agreements.tasks_board.notify_vote_opened",
+        "agreements.tasks_board.remind_voters",
+    ]
 
 
 def test_the_reminder_goes_once_to_those_who_have_not_voted(board):
