@@ -32,6 +32,7 @@ class MembersConfig(AppConfig):
             "Invitation",
             "DuesRate",
             "Invoice",
+            "InvoiceLine",
             "Payment",
             "CreditNote",
         )

@@ -22,6 +22,7 @@ SAMPLE_ARGUMENTS = {
     "format_name": "csv",
     "number": "CANTO-1999-9999",
     "payment": 999999,
+    "document_pk": 999999,
 }
 ROLES = ["operator_a", "member_admin_a", "board_user", "secretariat_user"]
 

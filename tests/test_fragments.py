@@ -288,7 +288,28 @@ def test_every_watched_model_of_the_portal_renews_its_version_on_bulk_writes():
 
 
 def test_every_model_of_the_portal_is_watched_or_shown_on_no_cached_part():
-    shown_nowhere = {"InformationExchange", "BriefingDelivery", "SentAlert", "LanguagePreference"}
+    # Written and read afresh on every page that shows them: deliveries, alerts sent, the
+    # numbering and reminders of invoices, lapse proposals, languages, and the Board's
+    # decisions, whose pages are never cached.
+    shown_nowhere = {
+        "InformationExchange",
+        "BriefingDelivery",
+        "SentAlert",
+        "LanguagePreference",
+        "InvoiceNumberSequence",
+        "InvoiceReminder",
+        "LapseProposal",
+        "BoardMeeting",
+        "AgendaItem",
+        "MeetingDocument",
+        "BoardPackDownload",
+        "AgreementInterest",
+        "Resolution",
+        "Vote",
+        "Recusal",
+        "Minutes",
+        "ActionItem",
+    }
     watched = versions.watched_models()
     for app in ("members", "agreements"):
         for model in apps.get_app_config(app).get_models():

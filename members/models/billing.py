@@ -323,6 +323,8 @@ class InvoiceLine(models.Model):
     unit_price = models.DecimalField(_("unit price"), **MONEY)
     amount = models.DecimalField(_("amount"), **MONEY)
 
+    objects = WatchedQuerySet.as_manager()
+
     class Meta:
         ordering = ["invoice", "pk"]
         verbose_name = _("invoice line")
@@ -436,6 +438,8 @@ class CreditNote(models.Model):
         related_name="+",
         verbose_name=_("issued by"),
     )
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-issued_on", "-number"]
