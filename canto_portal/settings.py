@@ -335,7 +335,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Django's messages reach the root's handler; Django's own console handler would print
     # each of them a second time.
-    "loggers": {"django": {"handlers": []}},
+    "loggers": {
+        "django": {"handlers": []},
+        # WeasyPrint reports each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # Errors to Sentry, only when SENTRY_DSN is set. No personal data is sent (no user, no
