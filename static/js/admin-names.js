@@ -4,7 +4,8 @@
      column's header;
    - select2's search boxes take the label of the select they stand for;
    - a checkbox with neither takes the text around it;
-   - the icons SelectFilter2 draws get the role that lets them carry their aria-label.
+   - the icons SelectFilter2 draws get the role that lets them carry their aria-label;
+   - a change list's scrolling results are a named region a keyboard can reach.
    It runs again whenever the page changes (a row added, a select2 drawn). */
 (function () {
   "use strict";
@@ -43,7 +44,16 @@
       if (name) {
         box.setAttribute("aria-label", name);
         box.removeAttribute("aria-labelledby");
+        box.querySelectorAll("[role=textbox]").forEach(function (shown) {
+          shown.setAttribute("aria-label", name);
+        });
       }
+    });
+    document.querySelectorAll("#changelist .results:not([tabindex])").forEach(function (region) {
+      var heading = document.querySelector("#content h1");
+      region.setAttribute("tabindex", "0");
+      region.setAttribute("role", "region");
+      region.setAttribute("aria-label", heading ? heading.textContent.trim() : document.title);
     });
     document.querySelectorAll(".help-tooltip[aria-label]:not([role])").forEach(function (icon) {
       icon.setAttribute("role", "img");
