@@ -314,8 +314,7 @@ def seed_contacts(member, rng, with_login):
 def seed_dues(member, rng, today):
     invoiced = set(member.dues.filter(invoices__isnull=False).values_list("year", flat=True))
     for year in range(today.year - 2, today.year + 1):
-        # An invoiced year's status follows its invoice (members.demo_billing).
-        if member.joined_on.year > year or year in invoiced:
+        if member.joined_on.year > year:
             continue
         if member.status != Member.Status.ACTIVE and year >= today.year - 1:
             status = Dues.Status.OVERDUE
@@ -328,6 +327,10 @@ def seed_dues(member, rng, today):
         paid_on = None
         if status == Dues.Status.PAID:
             paid_on = datetime.date(year, rng.randint(1, 6), rng.randint(1, 28))
+        # An invoiced year's status follows its invoice (members.demo_billing). Its random
+        # draws above are made all the same, so that a second run draws what the first did.
+        if year in invoiced:
+            continue
         keep(
             Dues,
             lookup={"member": member, "year": year},
