@@ -16,8 +16,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from canto_portal.fragments import cached
 from canto_portal.pdf import render_pdf
 from members.access import LOGGED_IN, AccessRule, hidden, requires
+from members.apps import MEMBERS
 from members.models import Contact, Invoice, Member, Payment
 from members.roles import Roles, roles_for
 from members.services.billing import invoice_context, invoice_pdf
@@ -57,8 +59,24 @@ class BillingSummary:
         return bool(self.balances)
 
 
+@dataclass(frozen=True)
+class MemberBilling:
+    """What a member's billing summary depends on, besides the day and the data."""
+
+    member_pk: int
+
+
 def billing_summary(member: Member) -> BillingSummary:
+    """The member's balance, next due date and overdue invoices, kept in the cache until an
+    invoice or payment changes or the day turns."""
+    return cached(
+        "dashboard-billing", compute_billing_summary, key=MemberBilling(member.pk), shows=[MEMBERS]
+    )
+
+
+def compute_billing_summary(key: MemberBilling) -> BillingSummary:
     """One query, however many invoices the member has."""
+    member = key.member_pk
     today = timezone.localdate()
     balances: dict[str, Decimal] = defaultdict(Decimal)
     summary = BillingSummary()
