@@ -21,7 +21,7 @@ def agreement_spans(today: datetime.date) -> Chart:
         spans=[
             Span(
                 agreement.reference,
-                agreement.effective_from,
+                agreement.effective_from,  # type: ignore[arg-type]  # filtered: not null
                 agreement.expires_on,
                 agreement.get_absolute_url(),
             )
@@ -44,7 +44,7 @@ def commitments_by_status() -> Chart:
         slug="commitments-by-status",
         title=_("Commitments by status per agreement"),
         heading=_("Agreement"),
-        series=[label for _value, label in statuses.choices],
+        series=[str(label) for _value, label in statuses.choices],
         bars=[
             (reference, [by_status.get(value, 0) for value in statuses.values])
             for reference, by_status in counts.items()

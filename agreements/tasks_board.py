@@ -111,7 +111,7 @@ def send_result(resolution_id: int) -> int:
             "vote-result",
             _("[CANTO Board] Result: %(title)s"),
             "emails/board_vote_result",
-            tally=resolution.tally,
+            tally=resolution.tally,  # type: ignore[attr-defined]  # resolutions_with_tallies
         )
     )
 

@@ -35,7 +35,7 @@ def bucket(days_overdue: int) -> int:
     if days_overdue <= 0:
         return 0
     for index, (_label, limit) in enumerate(AGEING_BUCKETS[1:-1], start=1):
-        if days_overdue <= limit:
+        if limit is not None and days_overdue <= limit:
             return index
     return len(AGEING_BUCKETS) - 1
 
@@ -87,8 +87,8 @@ def invoiced_and_collected(*, today: datetime.date) -> Table:
         rows[(row["year"], row["currency"])][0] = row["amount"]
     for row in waived:
         rows[(row["year"], row["currency"])][1] = row["amount"]
-    for row in collected:
-        rows[(row["invoice__year"], row["currency"])][2] = row["amount"]
+    for paid_row in collected:
+        rows[(paid_row["invoice__year"], paid_row["currency"])][2] = paid_row["amount"]
     table_rows = []
     for (year, currency), (amount, waived_amount, paid) in sorted(rows.items(), reverse=True):
         rate = f"{paid / (amount - waived_amount) * 100:.0f} %" if amount > waived_amount else "—"

@@ -97,13 +97,13 @@ class ResolutionForm(forms.ModelForm):
 
 class VoteInline(ReadOnlyInline):
     model = Vote
-    fields = ["director", "choice", "cast_at", "voided_at"]
+    fields = ("director", "choice", "cast_at", "voided_at")
     readonly_fields = fields
 
 
 class RecusalInline(ReadOnlyInline):
     model = Recusal
-    fields = ["director", "reason", "automatic", "declared_at"]
+    fields = ("director", "reason", "automatic", "declared_at")
     readonly_fields = fields
 
 

@@ -5,6 +5,7 @@ the last word on a double vote."""
 
 import datetime
 import functools
+from typing import TypeGuard
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -84,16 +85,17 @@ def resolutions_with_tallies(resolutions) -> list[Resolution]:
     return rows
 
 
-def is_director_today(contact: Contact | None) -> bool:
+def is_director_today(contact: Contact | None) -> TypeGuard[Contact]:
     return contact is not None and contact.pk in directors_on(timezone.localdate())
 
 
 def interested_directors(resolution: Resolution) -> dict[int, str]:
     """Today's directors whose member organisation is named on the resolution's agreement,
     with the reason they are recused."""
-    if resolution.agreement_id is None:
+    agreement = resolution.agreement
+    if agreement is None:
         return {}
-    interests = resolution.agreement.member_interests.select_related("member")
+    interests = agreement.member_interests.select_related("member")
     by_member = {interest.member_id: interest for interest in interests}
     directors = Contact.objects.filter(
         pk__in=directors_on(timezone.localdate()), member_id__in=by_member
@@ -102,7 +104,7 @@ def interested_directors(resolution: Resolution) -> dict[int, str]:
         director.pk: _("%(member)s is named on %(reference)s as %(kind)s.")
         % {
             "member": by_member[director.member_id].member.name,
-            "reference": resolution.agreement.reference,
+            "reference": agreement.reference,
             "kind": by_member[director.member_id].get_kind_display().lower(),
         }
         for director in directors
@@ -195,7 +197,7 @@ def edit_resolution(
         raise ValidationError(_("Voting on this resolution has ended; it can no longer change."))
     text_changed = text != row.text
     deadline_moved = deadline is not None and deadline != row.deadline
-    if deadline_moved and deadline <= timezone.now():
+    if deadline is not None and deadline_moved and deadline <= timezone.now():
         raise ValidationError(_("The new deadline must be in the future."))
     row.title, row.text = title, text
     if deadline_moved:

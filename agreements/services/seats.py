@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from agreements.models import (
     Appointment,
     Seat,
 )
+from agreements.models.seats import SeatQuerySet
 from canto_portal.formats import short_date
 from members.models import Contact
 
@@ -77,7 +78,7 @@ def overlap_conflict(error, appointment):
     )
 
 
-def representative_seats(today: datetime.date | None = None) -> QuerySet[Seat]:
+def representative_seats(today: datetime.date | None = None) -> SeatQuerySet:
     """Every council seat with its current holder (`current_appointments`), principal seats
     first: the list /representatives/ and the member portal show. Three queries."""
     return (

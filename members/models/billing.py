@@ -172,7 +172,10 @@ class Invoice(models.Model):
     """What a member owes: one dues invoice per member and year, or another invoice
     (a conference package, say). Numbers run per year without gaps."""
 
-    Kind = models.TextChoices("Kind", [("DUES", "dues"), ("OTHER", "other")])
+    class Kind(models.TextChoices):
+        DUES = "dues"
+        OTHER = "other"
+
     Status = InvoiceStatus
     # The only columns that change after issue: voiding and waiving, each with its reason.
     CLOSING_FIELDS = frozenset(

@@ -412,7 +412,7 @@ def reminder_messages(invoice: Invoice, stage: str, recipients: list[str]):
         message = email_message(
             to=addresses,
             language=language,
-            subject=REMINDER_SUBJECTS[stage],
+            subject=REMINDER_SUBJECTS[Stage(stage)],
             subject_values={"number": invoice.number, "due_on": invoice.due_on},
             template="emails/invoice_reminder",
             context=context,
