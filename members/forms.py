@@ -92,9 +92,9 @@ class ContactForm(forms.ModelForm):
             "role",
             "is_member_admin",
             "receives_briefings",
+            "language",
         ]
 
-            "language",
     def __init__(self, *args, member, email_locked_because=None, **kwargs):
         """`email_locked_because` is why the editor may not change the address
         (members.services.email_change_refusal); the field then shows it instead."""
