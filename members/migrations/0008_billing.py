@@ -8,225 +8,627 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0007_languages'),
+        ("members", "0007_languages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='InvoiceNumberSequence',
+            name="InvoiceNumberSequence",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(unique=True, verbose_name='year')),
-                ('last_number', models.PositiveIntegerField(default=0, verbose_name='last number')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(unique=True, verbose_name="year")),
+                ("last_number", models.PositiveIntegerField(default=0, verbose_name="last number")),
             ],
             options={
-                'verbose_name': 'invoice number sequence',
-                'verbose_name_plural': 'invoice number sequences',
+                "verbose_name": "invoice number sequence",
+                "verbose_name_plural": "invoice number sequences",
             },
         ),
         migrations.CreateModel(
-            name='Invoice',
+            name="Invoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dues', 'Dues'), ('other', 'Other')], default='dues', max_length=10, verbose_name='kind')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='number')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('currency', models.CharField(choices=[('USD', 'USD'), ('TTD', 'TTD'), ('XCD', 'XCD'), ('EUR', 'EUR')], default='USD', max_length=3, verbose_name='currency')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='total')),
-                ('voided_on', models.DateField(blank=True, null=True, verbose_name='voided on')),
-                ('void_reason', models.TextField(blank=True, verbose_name='reason for voiding')),
-                ('waived_on', models.DateField(blank=True, null=True, verbose_name='waived on')),
-                ('waived_reason', models.TextField(blank=True, verbose_name='reason for waiving')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='voided or waived by')),
-                ('dues', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='members.dues', verbose_name='dues')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='invoices', to='members.member', verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("dues", "Dues"), ("other", "Other")],
+                        default="dues",
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="number")),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("USD", "USD"), ("TTD", "TTD"), ("XCD", "XCD"), ("EUR", "EUR")],
+                        default="USD",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="total"),
+                ),
+                ("voided_on", models.DateField(blank=True, null=True, verbose_name="voided on")),
+                ("void_reason", models.TextField(blank=True, verbose_name="reason for voiding")),
+                ("waived_on", models.DateField(blank=True, null=True, verbose_name="waived on")),
+                ("waived_reason", models.TextField(blank=True, verbose_name="reason for waiving")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="voided or waived by",
+                    ),
+                ),
+                (
+                    "dues",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="members.dues",
+                        verbose_name="dues",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="issued by",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="invoices",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invoice',
-                'verbose_name_plural': 'invoices',
-                'ordering': ['-issued_on', '-number'],
+                "verbose_name": "invoice",
+                "verbose_name_plural": "invoices",
+                "ordering": ["-issued_on", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalLapseProposal',
+            name="HistoricalLapseProposal",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('proposed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='proposed on')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the Secretariat'), ('confirmed', 'Confirmed: the member lapsed'), ('dismissed', 'Dismissed')], default='pending', max_length=10, verbose_name='decision')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('member', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.member', verbose_name='member')),
-                ('invoice', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.invoice', verbose_name='overdue invoice')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "proposed_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="proposed on"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the Secretariat"),
+                            ("confirmed", "Confirmed: the member lapsed"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.invoice",
+                        verbose_name="overdue invoice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical lapse proposal',
-                'verbose_name_plural': 'historical lapse proposals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical lapse proposal",
+                "verbose_name_plural": "historical lapse proposals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='CreditNote',
+            name="CreditNote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=24, unique=True, verbose_name='number')),
-                ('issued_on', models.DateField(verbose_name='issued on')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('reason', models.TextField(verbose_name='reason')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='issued by')),
-                ('invoice', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='credit_note', to='members.invoice', verbose_name='invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=24, unique=True, verbose_name="number")),
+                ("issued_on", models.DateField(verbose_name="issued on")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount"),
+                ),
+                ("reason", models.TextField(verbose_name="reason")),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="issued by",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="credit_note",
+                        to="members.invoice",
+                        verbose_name="invoice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'credit note',
-                'verbose_name_plural': 'credit notes',
-                'ordering': ['-issued_on', '-number'],
+                "verbose_name": "credit note",
+                "verbose_name_plural": "credit notes",
+                "ordering": ["-issued_on", "-number"],
             },
         ),
         migrations.CreateModel(
-            name='InvoiceLine',
+            name="InvoiceLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=200, verbose_name='description')),
-                ('quantity', models.PositiveSmallIntegerField(default=1, verbose_name='quantity')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='unit price')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='members.invoice', verbose_name='invoice')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("description", models.CharField(max_length=200, verbose_name="description")),
+                ("quantity", models.PositiveSmallIntegerField(default=1, verbose_name="quantity")),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="unit price"),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount"),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lines",
+                        to="members.invoice",
+                        verbose_name="invoice",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invoice line',
-                'verbose_name_plural': 'invoice lines',
-                'ordering': ['invoice', 'pk'],
+                "verbose_name": "invoice line",
+                "verbose_name_plural": "invoice lines",
+                "ordering": ["invoice", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='InvoiceReminder',
+            name="InvoiceReminder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('issued', 'Invoice issued'), ('before_due', '14 days before the due date'), ('due', 'On the due date'), ('overdue', '30 days overdue'), ('by_hand', 'Sent again by hand')], max_length=12, verbose_name='stage')),
-                ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent at')),
-                ('recipients', models.TextField(verbose_name='recipients')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reminders', to='members.invoice', verbose_name='invoice')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='sent by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[
+                            ("issued", "Invoice issued"),
+                            ("before_due", "14 days before the due date"),
+                            ("due", "On the due date"),
+                            ("overdue", "30 days overdue"),
+                            ("by_hand", "Sent again by hand"),
+                        ],
+                        max_length=12,
+                        verbose_name="stage",
+                    ),
+                ),
+                (
+                    "sent_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="sent at"),
+                ),
+                ("recipients", models.TextField(verbose_name="recipients")),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reminders",
+                        to="members.invoice",
+                        verbose_name="invoice",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="sent by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invoice reminder',
-                'verbose_name_plural': 'invoice reminders',
-                'ordering': ['-sent_at'],
+                "verbose_name": "invoice reminder",
+                "verbose_name_plural": "invoice reminders",
+                "ordering": ["-sent_at"],
             },
         ),
         migrations.CreateModel(
-            name='LapseProposal',
+            name="LapseProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('proposed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='proposed on')),
-                ('status', models.CharField(choices=[('pending', 'Waiting for the Secretariat'), ('confirmed', 'Confirmed: the member lapsed'), ('dismissed', 'Dismissed')], default='pending', max_length=10, verbose_name='decision')),
-                ('decided_on', models.DateField(blank=True, null=True, verbose_name='decided on')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lapse_proposals', to='members.invoice', verbose_name='overdue invoice')),
-                ('member', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lapse_proposals', to='members.member', verbose_name='member')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "proposed_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="proposed on"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for the Secretariat"),
+                            ("confirmed", "Confirmed: the member lapsed"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="decision",
+                    ),
+                ),
+                ("decided_on", models.DateField(blank=True, null=True, verbose_name="decided on")),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="decided by",
+                    ),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lapse_proposals",
+                        to="members.invoice",
+                        verbose_name="overdue invoice",
+                    ),
+                ),
+                (
+                    "member",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lapse_proposals",
+                        to="members.member",
+                        verbose_name="member",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lapse proposal',
-                'verbose_name_plural': 'lapse proposals',
-                'ordering': ['status', '-proposed_on'],
+                "verbose_name": "lapse proposal",
+                "verbose_name_plural": "lapse proposals",
+                "ordering": ["status", "-proposed_on"],
             },
         ),
         migrations.CreateModel(
-            name='Payment',
+            name="Payment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('currency', models.CharField(choices=[('USD', 'USD'), ('TTD', 'TTD'), ('XCD', 'XCD'), ('EUR', 'EUR')], default='USD', max_length=3, verbose_name='currency')),
-                ('paid_on', models.DateField(verbose_name='paid on')),
-                ('method', models.CharField(choices=[('bank_transfer', 'Bank transfer'), ('cheque', 'Cheque'), ('card', 'Card')], default='bank_transfer', max_length=20, verbose_name='method')),
-                ('reference', models.CharField(blank=True, help_text="The bank's reference of the transfer, or the cheque number.", max_length=80, verbose_name='bank reference')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
-                ('invoice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='payments', to='members.invoice', verbose_name='invoice')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount"),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("USD", "USD"), ("TTD", "TTD"), ("XCD", "XCD"), ("EUR", "EUR")],
+                        default="USD",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                ("paid_on", models.DateField(verbose_name="paid on")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("bank_transfer", "Bank transfer"),
+                            ("cheque", "Cheque"),
+                            ("card", "Card"),
+                        ],
+                        default="bank_transfer",
+                        max_length=20,
+                        verbose_name="method",
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="The bank's reference of the transfer, or the cheque number.",
+                        max_length=80,
+                        verbose_name="bank reference",
+                    ),
+                ),
+                (
+                    "recorded_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="recorded at"),
+                ),
+                (
+                    "invoice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="payments",
+                        to="members.invoice",
+                        verbose_name="invoice",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'payment',
-                'verbose_name_plural': 'payments',
-                'ordering': ['-paid_on', '-pk'],
+                "verbose_name": "payment",
+                "verbose_name_plural": "payments",
+                "ordering": ["-paid_on", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DuesRate',
+            name="DuesRate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='year')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='amount')),
-                ('currency', models.CharField(choices=[('USD', 'USD'), ('TTD', 'TTD'), ('XCD', 'XCD'), ('EUR', 'EUR')], default='USD', max_length=3, verbose_name='currency')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dues_rates', to='members.membershipcategory', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField(verbose_name="year")),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="amount"),
+                ),
+                (
+                    "currency",
+                    models.CharField(
+                        choices=[("USD", "USD"), ("TTD", "TTD"), ("XCD", "XCD"), ("EUR", "EUR")],
+                        default="USD",
+                        max_length=3,
+                        verbose_name="currency",
+                    ),
+                ),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="dues_rates",
+                        to="members.membershipcategory",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dues rate',
-                'verbose_name_plural': 'dues rates',
-                'ordering': ['-year', 'category__ordering', 'category__name'],
-                'constraints': [models.UniqueConstraint(fields=('category', 'year'), name='dues_rate_one_per_category_and_year', violation_error_message='This category already has a rate for this year.'), models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='dues_rate_amount_positive', violation_error_message='The amount must be more than zero.')],
+                "verbose_name": "dues rate",
+                "verbose_name_plural": "dues rates",
+                "ordering": ["-year", "category__ordering", "category__name"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("category", "year"),
+                        name="dues_rate_one_per_category_and_year",
+                        violation_error_message="This category already has a rate for this year.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("amount__gt", 0)),
+                        name="dues_rate_amount_positive",
+                        violation_error_message="The amount must be more than zero.",
+                    ),
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['member', '-issued_on'], name='members_inv_member__647e28_idx'),
+            model_name="invoice",
+            index=models.Index(
+                fields=["member", "-issued_on"], name="members_inv_member__647e28_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='invoice',
-            index=models.Index(fields=['due_on'], name='members_inv_due_on_e0cf9e_idx'),
+            model_name="invoice",
+            index=models.Index(fields=["due_on"], name="members_inv_due_on_e0cf9e_idx"),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.UniqueConstraint(condition=models.Q(('kind', 'dues'), ('voided_on__isnull', True)), fields=('member', 'year'), name='invoice_one_dues_per_member_and_year', violation_error_message='This member already has a dues invoice for this year.'),
+            model_name="invoice",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("kind", "dues"), ("voided_on__isnull", True)),
+                fields=("member", "year"),
+                name="invoice_one_dues_per_member_and_year",
+                violation_error_message="This member already has a dues invoice for this year.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('total__gt', 0)), name='invoice_total_positive', violation_error_message='The total must be more than zero.'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("total__gt", 0)),
+                name="invoice_total_positive",
+                violation_error_message="The total must be more than zero.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('due_on__gte', models.F('issued_on'))), name='invoice_due_after_issue', violation_error_message='The due date cannot be before the issue date.'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("due_on__gte", models.F("issued_on"))),
+                name="invoice_due_after_issue",
+                violation_error_message="The due date cannot be before the issue date.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoice',
-            constraint=models.CheckConstraint(condition=models.Q(('voided_on__isnull', True), ('waived_on__isnull', True), _connector='OR'), name='invoice_not_both_void_and_waived', violation_error_message='An invoice is either void or waived, not both.'),
+            model_name="invoice",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("voided_on__isnull", True), ("waived_on__isnull", True), _connector="OR"
+                ),
+                name="invoice_not_both_void_and_waived",
+                violation_error_message="An invoice is either void or waived, not both.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='creditnote',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='credit_note_amount_positive', violation_error_message='The amount must be more than zero.'),
+            model_name="creditnote",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)),
+                name="credit_note_amount_positive",
+                violation_error_message="The amount must be more than zero.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoiceline',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0), ('unit_price__gt', 0), ('quantity__gt', 0)), name='invoice_line_amount_positive', violation_error_message="A line's amount must be more than zero."),
+            model_name="invoiceline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0), ("unit_price__gt", 0), ("quantity__gt", 0)),
+                name="invoice_line_amount_positive",
+                violation_error_message="A line's amount must be more than zero.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='invoicereminder',
-            constraint=models.UniqueConstraint(condition=models.Q(('stage', 'by_hand'), _negated=True), fields=('invoice', 'stage'), name='invoice_reminder_once_per_stage'),
+            model_name="invoicereminder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("stage", "by_hand"), _negated=True),
+                fields=("invoice", "stage"),
+                name="invoice_reminder_once_per_stage",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lapseproposal',
-            constraint=models.UniqueConstraint(fields=('invoice',), name='lapse_proposal_once_per_invoice'),
+            model_name="lapseproposal",
+            constraint=models.UniqueConstraint(
+                fields=("invoice",), name="lapse_proposal_once_per_invoice"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.CheckConstraint(condition=models.Q(('amount__gt', 0)), name='payment_amount_positive', violation_error_message='The amount must be more than zero.'),
+            model_name="payment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("amount__gt", 0)),
+                name="payment_amount_positive",
+                violation_error_message="The amount must be more than zero.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='payment',
-            constraint=models.UniqueConstraint(condition=models.Q(('reference', ''), _negated=True), fields=('reference',), name='payment_unique_reference', violation_error_message='A payment with this bank reference is recorded.'),
+            model_name="payment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("reference", ""), _negated=True),
+                fields=("reference",),
+                name="payment_unique_reference",
+                violation_error_message="A payment with this bank reference is recorded.",
+            ),
         ),
     ]
