@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from agreements.models import InformationExchange
+from tests.agreements.exchanges.test_pages import admin_add
 from tests.agreements.factories import PDF_BYTES, AgreementFactory
-from tests.agreements.test_information_exchange import admin_add
-from tests.agreements.test_register import admin_change_data, inline_management
-from tests.agreements.test_validators import EXE_WITH_SIGNATURE, HTML_POLYGLOT
+from tests.agreements.register.test_pages import admin_change_data, inline_management
+from tests.agreements.register.test_validators import EXE_WITH_SIGNATURE, HTML_POLYGLOT
 
 pytestmark = pytest.mark.django_db
 

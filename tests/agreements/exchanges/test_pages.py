@@ -12,7 +12,7 @@ from tests.agreements.factories import PDF_BYTES, AgreementFactory, PartnerFacto
 from tests.agreements.factories_briefings import InformationExchangeFactory
 
 # The same levels as agreement documents, so the same table of who sees what.
-from tests.agreements.test_confidentiality import BOARD, MEMBERS, PUBLIC, SEES, refused
+from tests.agreements.register.test_confidentiality import BOARD, MEMBERS, PUBLIC, SEES, refused
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("tmp_private_storage")]
 

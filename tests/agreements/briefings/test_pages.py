@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.agreements.factories_briefings import BriefingFactory, topic
-from tests.agreements.test_register import count_queries
+from tests.agreements.register.test_pages import count_queries
 from tests.members.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
