@@ -84,9 +84,7 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 
 
 def test_the_graph_covers_every_app():
-    assert {"canto_portal.fragments", "members.models", "agreements.models.register"} <= set(
-        GRAPH
-    )
+    assert {"canto_portal.fragments", "members.models", "agreements.models.register"} <= set(GRAPH)
 
 
 def test_no_modules_import_each_other_round_a_loop():
