@@ -1,5 +1,6 @@
 """What the agreements pages share: cached filtered lists and private files."""
 
+from abc import ABCMeta, abstractmethod
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -38,7 +39,7 @@ class ListQuery:
     params: tuple[tuple[str, str], ...]
 
 
-class CachedListView(RequiresAccess, View):
+class CachedListView(RequiresAccess, View, metaclass=ABCMeta):
     """A list of what the viewer's clearance admits, filtered by a form and paged by the
     known query parameters, with page links that keep the filters. Its filters, page and
     links are one fragment, shared by every viewer with the same clearance and parameters.
@@ -68,8 +69,9 @@ class CachedListView(RequiresAccess, View):
         return render(request, self.template_name, {"listing": listing})
 
     @classmethod
+    @abstractmethod
     def filter(cls, clearance: Clearance, filters: dict[str, str]) -> tuple[Form, QuerySet]:
-        raise NotImplementedError
+        """The filter form and the rows `filters` give, of what `clearance` admits."""
 
     @classmethod
     def listing(cls, query: ListQuery) -> dict | NotKept:
