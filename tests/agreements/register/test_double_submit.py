@@ -101,7 +101,7 @@ def test_reviews_by_one_reviewer_on_different_days_are_both_kept(board_user, agr
     assert agreement.reviews.count() == 2
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_upgrade_keeps_one_review_a_day_and_the_words_of_those_merged(board_user, agreement):
     before = [("agreements", "0005_information_exchange_confidentiality")]
     executor = MigrationExecutor(connection)
