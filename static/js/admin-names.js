@@ -30,7 +30,7 @@
   }
 
   function nameControls() {
-    document.querySelectorAll("input:not([type=hidden]), select, textarea").forEach(function (control) {
+    document.querySelectorAll("input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]), select, textarea").forEach(function (control) {
       if (named(control)) return;
       var name = columnHeader(control) || control.title ||
         (control.parentElement ? control.parentElement.textContent.trim() : "");
