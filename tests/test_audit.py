@@ -14,8 +14,7 @@ from agreements.models import Confidentiality
 from canto_portal.models import AuditAction, AuditEvent, AuditLogIsAppendOnly
 from members.resources import MemberResource
 from tests.agreements.factories import AgreementDocumentFactory, AgreementFactory
-from tests.members.factories import UserFactory, activate_totp
-from tests.members.test_mfa import current_code
+from tests.members.factories import UserFactory, activate_totp, current_code
 
 PASSWORD = "correct-horse-battery"
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from tests.agreements.factories import AgreementFactory
 from tests.agreements.factories_briefings import BriefingFactory
 from tests.cache_contents import stored
-from tests.members.factories import BoardTermFactory, ContactFactory, activate_totp
-from tests.members.test_mfa import confirm_password, current_code, password_login
+from tests.members.factories import BoardTermFactory, ContactFactory, activate_totp, current_code
+from tests.members.test_mfa import confirm_password, password_login
 
 pytestmark = pytest.mark.django_db
 

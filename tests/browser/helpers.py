@@ -1,16 +1,5 @@
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.conf import settings
 from django.test import Client
-
-
-def current_code(secret):
-    """The authenticator app's code now (the middle of allauth's tolerance window)."""
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 def logged_in_page(context, live_server, user):

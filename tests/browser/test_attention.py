@@ -7,8 +7,7 @@ import pytest
 from django.utils import timezone
 
 from tests.agreements.factories import AgreementFactory
-from tests.browser.helpers import current_code
-from tests.members.factories import BoardTermFactory, ContactFactory, activate_totp
+from tests.members.factories import BoardTermFactory, ContactFactory, activate_totp, current_code
 
 PASSWORD = "correct-horse-battery"
 

@@ -5,8 +5,7 @@ import pytest
 
 from agreements.models import Vote
 from tests.agreements.board.factories import ResolutionFactory, VoteFactory
-from tests.browser.helpers import current_code
-from tests.members.factories import BoardTermFactory, ContactFactory, activate_totp
+from tests.members.factories import BoardTermFactory, ContactFactory, activate_totp, current_code
 
 PASSWORD = "correct-horse-battery"
 

@@ -5,8 +5,13 @@ import re
 
 import pytest
 
-from tests.browser.helpers import current_code
-from tests.members.factories import BoardTermFactory, ContactFactory, MemberFactory, activate_totp
+from tests.members.factories import (
+    BoardTermFactory,
+    ContactFactory,
+    MemberFactory,
+    activate_totp,
+    current_code,
+)
 
 pytestmark = [
     pytest.mark.browser,

@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from members import services
 from members.models import Benefit
-from tests.browser.helpers import current_code, logged_in_page
-from tests.members.factories import BoardTermFactory, ContactFactory, MemberFactory
+from tests.browser.helpers import logged_in_page
+from tests.members.factories import BoardTermFactory, ContactFactory, MemberFactory, current_code
 
 pytestmark = [
     pytest.mark.browser,

@@ -4,8 +4,7 @@ records a review."""
 import pytest
 
 from agreements.models import Review
-from tests.browser.helpers import current_code
-from tests.members.factories import BoardTermFactory, ContactFactory, activate_totp
+from tests.members.factories import BoardTermFactory, ContactFactory, activate_totp, current_code
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,9 +1,16 @@
 import datetime
+import time
 from decimal import Decimal
 
 import factory
 from allauth.account.models import EmailAddress
-from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import slugify
@@ -96,3 +103,16 @@ def activate_totp(user, secret=None):
     secret = secret or generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+# A code typed in the last seconds of its period can reach the server in the next one, where
+# allauth (no tolerance) refuses it; a person would wait for the next code, and so do tests.
+CODE_TYPING_SECONDS = 5
+
+
+def current_code(secret):
+    """The code the director's authenticator app shows, with time left to type it."""
+    period = mfa_settings.TOTP_PERIOD
+    if period - time.time() % period < CODE_TYPING_SECONDS:
+        time.sleep(period - time.time() % period)
+    return format_hotp_value(hotp_value(secret, int(time.time()) // period))

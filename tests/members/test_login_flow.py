@@ -4,8 +4,8 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.urls import reverse
 
-from tests.members.factories import activate_totp
-from tests.members.test_mfa import PASSWORD, current_code
+from tests.members.factories import activate_totp, current_code
+from tests.members.test_mfa import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

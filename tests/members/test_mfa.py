@@ -3,11 +3,6 @@ members and optional for operators; login by email, rate limits, CSRF, password 
 
 import pytest
 from allauth.mfa.models import Authenticator
-from allauth.mfa.totp.internal.auth import (
-    format_hotp_value,
-    hotp_value,
-    yield_hotp_counters_from_time,
-)
 from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
@@ -20,6 +15,7 @@ from tests.members.factories import (
     MemberFactory,
     UserFactory,
     activate_totp,
+    current_code,
 )
 
 pytestmark = pytest.mark.django_db
@@ -51,11 +47,6 @@ def confirm_password(client):
     before an authenticator is added."""
     response = client.post(reverse("account_reauthenticate"), {"password": PASSWORD})
     assert response.status_code == 302
-
-
-def current_code(secret):
-    counters = list(yield_hotp_counters_from_time())
-    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
 
 
 @pytest.mark.parametrize(
