@@ -1,6 +1,7 @@
 """The Secretariat's side of the dues cycle: rates, issuing the year's dues with a preview,
-invoices (read-only once issued) with payment, reminder, void and waive buttons, payments,
-credit notes, the lapse proposals queue, and the ageing and collection reports."""
+invoices (read-only once issued) with payment, reminder, void and waive buttons, payments
+and their import from bank statements, credit notes, the lapse proposals queue, and the
+ageing and collection reports."""
 
 from django import forms
 from django.contrib import admin, messages
@@ -12,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
+from members.bank_statements import PaymentResource
 from members.models import (
     CreditNote,
     DuesRate,
@@ -268,7 +271,11 @@ class InvoiceAdmin(admin.ModelAdmin):
 
 
 @admin.register(Payment)
-class PaymentAdmin(admin.ModelAdmin):
+class PaymentAdmin(SpreadsheetImportExportMixin, admin.ModelAdmin):
+    """Payments are recorded from their invoice, or imported from a bank statement
+    (members.bank_statements), where each row meets the same rules."""
+
+    resource_classes = [PaymentResource]
     list_display = ["invoice", "paid_on", "amount", "currency", "method", "reference"]
     list_filter = ["method", "currency"]
     search_fields = ["invoice__number", "invoice__member__name", "reference"]
@@ -276,7 +283,7 @@ class PaymentAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Payment._meta.fields]
 
     def has_add_permission(self, request):
-        # A payment is recorded from its invoice, where the balance is checked.
+        # A payment is recorded from its invoice or a statement, where the balance is checked.
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -230,13 +230,16 @@ def payment_refusal(
             "balance": invoice.balance_due,
         }
     if reference and Payment.objects.filter(reference=reference).exists():
-        return _("A payment with bank reference %(reference)s is already recorded.") % {
-            "reference": reference
-        }
+        return reference_taken(reference)
     return None
 
 
-@transaction.atomic
+def reference_taken(reference: str) -> str:
+    return _("A payment with bank reference %(reference)s is already recorded.") % {
+        "reference": reference
+    }
+
+
 def record_payment(
     *,
     invoice: Invoice,
@@ -247,30 +250,39 @@ def record_payment(
     currency: str | None = None,
     by,
 ) -> Payment:
-    invoice = locked(invoice)
-    currency = currency or invoice.currency
-    reference = reference.strip()
+    return save_payment(
+        payment=Payment(
+            invoice=invoice,
+            amount=amount,
+            currency=currency or invoice.currency,
+            paid_on=paid_on,
+            method=method,
+            reference=reference,
+            recorded_by=by,
+        )
+    )
+
+
+@transaction.atomic
+def save_payment(*, payment: Payment) -> Payment:
+    """Saves a payment recorded by hand or read from a bank statement, under the same rules.
+    Several payments on one invoice in one transaction (the rows of a statement) each see
+    the ones before, so their sum is held to the balance."""
+    invoice = payment.invoice = locked(payment.invoice)
+    payment.reference = payment.reference.strip()
     if refusal := payment_refusal(
-        invoice=invoice, amount=amount, currency=currency, reference=reference
+        invoice=invoice,
+        amount=payment.amount,
+        currency=payment.currency,
+        reference=payment.reference,
     ):
         raise BillingRefused(refusal)
     try:
         with transaction.atomic():
-            payment = Payment.objects.create(
-                invoice=invoice,
-                amount=amount,
-                currency=currency,
-                paid_on=paid_on,
-                method=method,
-                reference=reference,
-                recorded_by=by,
-            )
+            payment.save()
     except IntegrityError as error:
         # A second person recording the same transfer at the same moment.
-        raise BillingRefused(
-            _("A payment with bank reference %(reference)s is already recorded.")
-            % {"reference": reference}
-        ) from error
+        raise BillingRefused(reference_taken(payment.reference)) from error
     mirror_dues(invoices=Invoice.objects.filter(pk=invoice.pk))
     return payment
 
