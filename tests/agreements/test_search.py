@@ -2,8 +2,10 @@
 see, role by role."""
 
 import pytest
+from django.db import connection
 
-from agreements.models import Confidentiality
+from agreements.models import Agreement, Briefing, Confidentiality
+from agreements.search import matching
 from members.models import Member
 from tests.agreements.factories import AgreementFactory
 from tests.agreements.factories_briefings import BriefingFactory
@@ -89,3 +91,26 @@ def test_an_empty_query_finds_nothing_and_says_nothing(client, board_user, spect
 def test_nothing_found_says_so(client, board_user):
     client.force_login(board_user)
     assert "Nothing found for “zebra”." in client.get("/search/", {"q": "zebra"}).text
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the indexes are PostgreSQL's")
+@pytest.mark.parametrize(
+    ("model", "fields", "index"),
+    [
+        (Member, ("name", "city", "description"), "member_search"),
+        (Agreement, ("reference", "title", "summary"), "agreement_search"),
+        (Briefing, ("title", "body"), "briefing_search"),
+    ],
+)
+def test_on_postgresql_a_search_finds_its_rows_through_its_index(model, fields, index):
+    with connection.cursor() as cursor:
+        # A test table is too small for the planner to prefer any index on its own.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    assert index in matching(model.objects.all(), fields, "spectrum").explain()
+
+
+def test_the_results_link_to_what_they_found(client, board_user, spectrum):
+    client.force_login(board_user)
+    page = client.get("/search/", {"q": "spectrum"}).text
+    for shown in ("member", "board", "briefing"):
+        assert f'href="{spectrum[shown].get_absolute_url()}"' in page
