@@ -1,11 +1,32 @@
-"""Admin change lists written for speed: what Django renders through a template or a static
-files lookup for every cell of every row is written here once per process or in Python."""
+"""Admin change lists written for speed: what Django renders through a template, looks up or
+works out again for every cell of every row is written here once per column, once per
+process, or in Python."""
 
+import datetime
+import html
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.contrib.admin import helpers
+from django.contrib.admin.templatetags.admin_list import (
+    ResultList,
+    result_headers,
+    result_hidden_fields,
+    results,
+)
+from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
+from django.contrib.admin.utils import display_for_field, display_for_value
+from django.contrib.admin.views.main import ChangeList
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
+from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.templatetags.static import static
+from django.urls import NoReverseMatch
+from django.utils.functional import Promise
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 
@@ -21,8 +42,11 @@ def boolean_icon(value: bool | None) -> str:
 
 
 class QuickRowsMixin:
-    """Each row's action checkbox written directly: Django renders it through the form
-    renderer's templates, fifty template renders for a page of fifty rows."""
+    """A change list whose rows are written by `quick_results`, and each row's action
+    checkbox directly: Django renders the checkbox through the form renderer's templates,
+    fifty template renders for a page of fifty rows."""
+
+    change_list_template = "admin/change_list_quick_rows.html"
 
     def action_checkbox(self, obj):
         return format_html(
@@ -31,3 +55,153 @@ class QuickRowsMixin:
             obj.pk,
             format_html(_("Select this object for an action - {}"), str(obj)),
         )
+
+
+def escape(text: Any) -> str:
+    """django.utils.html.conditional_escape, without the lazy-argument check it makes on
+    each call: the rows call it for every cell."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return text.__html__()
+    return html.escape(str(text))
+
+
+@dataclass
+class Column:
+    """One column of a change list, with what Django's items_for_result works out again for
+    each cell worked out once: the field or admin callable, the empty value, the classes,
+    whether it links to the object, and a field's choice labels."""
+
+    name: str
+    classes: list[str]
+    empty: str
+    tag: str | None  # "th" or "td" when the cell links to the object
+    value: Callable[[models.Model], Any]
+    show: Callable[[Any], Any]
+    nowrap_by_value: bool
+
+    def cell(self, cl: ChangeList, obj: models.Model) -> str:
+        try:
+            value = self.value(obj)
+        except ObjectDoesNotExist:
+            shown, classes = self.empty, [f"field-{self.name}"]
+        else:
+            shown, classes = self.show(value), self.classes
+            if self.nowrap_by_value and isinstance(value, (datetime.date, datetime.time)):
+                classes = [*classes, "nowrap"]
+        attributes = f' class="{" ".join(classes)}"'
+        if self.tag is None:
+            return SafeString(f"<td{attributes}>{escape(shown)}</td>")
+        try:
+            url = cl.url_for_result(obj)
+        except NoReverseMatch:
+            content = escape(shown)
+        else:
+            url = add_preserved_filters(
+                {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
+            )
+            popup = ""
+            if cl.is_popup:
+                opener = obj.serializable_value(str(cl.to_field) if cl.to_field else cl.pk_attname)
+                popup = f' data-popup-opener="{escape(opener)}"'
+            content = f'<a href="{escape(url)}"{popup}>{escape(shown)}</a>'
+        return SafeString(f"<{self.tag}{attributes}>{content}</{self.tag}>")
+
+
+def columns(cl: ChangeList) -> list[Column] | None:
+    """The change list's columns as items_for_result reads them; None when one is of a kind
+    it does not know (a property, a lookup through relations, an editable field), which
+    Django then writes itself."""
+    empty = str(cl.model_admin.get_empty_value_display())
+    found = []
+    first = True
+    for name in cl.list_display:
+        if not isinstance(name, str) or LOOKUP_SEP in name:
+            return None
+        if cl.list_display_links is None:
+            links = False
+        else:
+            links = (first and not cl.list_display_links) or name in cl.list_display_links
+        tag = ("th" if first else "td") if links else None
+        first = first and not links
+        try:
+            field = cl.lookup_opts.get_field(name)
+        except FieldDoesNotExist:
+            column = admin_column(cl, name, empty, tag)
+        else:
+            column = field_column(field, name, empty, tag, links)
+        if column is None:
+            return None
+        found.append(column)
+    return found
+
+
+def admin_column(cl, name, empty, tag) -> Column | None:
+    """A column the admin computes with one of its own methods, such as a boolean icon."""
+    if not hasattr(cl.model_admin, name) or name == "__str__":
+        return None
+    method = getattr(cl.model_admin, name)
+    page_empty, empty = empty, getattr(method, "empty_value_display", empty)
+    boolean = getattr(method, "boolean", False)
+    return Column(
+        name=name,
+        classes=["action-checkbox"] if name == "action_checkbox" else [f"field-{name}"],
+        empty=page_empty,
+        tag=tag,
+        value=method,
+        show=lambda value: display_for_value(value, empty, boolean),
+        nowrap_by_value=True,
+    )
+
+
+def field_column(field, name, empty, tag, links) -> Column | None:
+    """A column showing one of the model's fields; a field with choices shows their labels,
+    read from one dictionary for the page rather than one built for each cell."""
+    if field.is_relation and not (field.many_to_one and field.related_model and field.name == name):
+        # A generic or reverse relation, or a foreign key's column (`member_id`): the admin
+        # shows these as attributes.
+        return None
+    classes = [f"field-{name}"]
+    if field.auto_created:
+        show = lambda value: display_for_value(value, empty)  # noqa: E731
+        return Column(name, classes, empty, tag, attribute(name), show, True)
+    if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):
+        classes.append("nowrap")
+    if isinstance(field.remote_field, models.ManyToOneRel):
+        show = lambda value: empty if value is None else value  # noqa: E731
+    elif getattr(field, "flatchoices", None) and field.name != "password":
+        try:
+            labels = {value: str(label) for value, label in field.flatchoices}
+        except TypeError:
+            return None
+        show = lambda value: labels.get(value, empty)  # noqa: E731
+    else:
+        show = lambda value: display_for_field(value, field, empty, avoid_link=links)  # noqa: E731
+    return Column(name, classes, empty, tag, attribute(name), show, False)
+
+
+def attribute(name: str) -> Callable[[models.Model], Any]:
+    return lambda obj: getattr(obj, name)
+
+
+def quick_results(cl: ChangeList) -> Iterator[ResultList]:
+    """The rows as Django's results(cl) writes them."""
+    found = None if cl.formset else columns(cl)
+    if found is None:
+        yield from results(cl)
+        return
+    for obj in cl.result_list:
+        yield ResultList(None, [column.cell(cl, obj) for column in found])
+
+
+def quick_result_list(cl: ChangeList) -> dict:
+    """Django's result_list context (its result_list tag), the rows written by quick_results."""
+    headers = list(result_headers(cl))
+    return {
+        "cl": cl,
+        "result_hidden_fields": list(result_hidden_fields(cl)),
+        "result_headers": headers,
+        "num_sorted_fields": sum(1 for h in headers if h["sortable"] and h["sorted"]),
+        "results": list(quick_results(cl)),
+    }
