@@ -1,8 +1,9 @@
 """Builds the benchmark dataset: ten times the real association, written in bulk.
 
-1,230 members in 34 countries, about 6,000 contacts, three years of dues, 300 agreements with
-commitments, reviews and change history, 200 briefings; plus one login per role whose session
-keys are written to a JSON file so the load generator never spends its time logging in.
+1,230 members in 34 countries, about 6,000 contacts, three years of dues with their invoices,
+payments, credit notes, reminders and lapse proposals, 300 agreements with commitments, reviews
+and change history, 200 briefings; plus one login per role whose session keys are written to a
+JSON file so the load generator never spends its time logging in.
 Run through bench/run.py, which points it at a throw-away PostgreSQL database."""
 
 import datetime
@@ -10,6 +11,9 @@ import json
 import os
 import random
 import sys
+import time
+from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,8 +48,22 @@ from agreements.models import (  # noqa: E402
     Topic,
 )
 from members.demo import COUNTRIES, FIRST_NAMES, LAST_NAMES, NAME_KINDS, NAME_STEMS  # noqa: E402
-from members.models import BoardTerm, Contact, Dues, Member, MembershipCategory  # noqa: E402
+from members.models import (  # noqa: E402
+    BoardTerm,
+    Contact,
+    CreditNote,
+    Dues,
+    DuesRate,
+    Invoice,
+    InvoiceLine,
+    InvoiceReminder,
+    LapseProposal,
+    Member,
+    MembershipCategory,
+    Payment,
+)
 from members.roles import SECRETARIAT_GROUP  # noqa: E402
+from members.services import billing  # noqa: E402
 
 SCALE = int(os.environ.get("BENCH_SCALE", "10"))
 MEMBERS = 123 * SCALE
@@ -206,6 +224,198 @@ def build_briefings(today):
     )
 
 
+# What becomes of a year's dues invoices, and how often. Earlier years are settled but for a
+# few still open long enough to be proposed for lapsing; this year's, due six weeks ago, are
+# still coming in. A voided invoice is issued again, corrected, and paid.
+OUTCOMES = {"paid": 85, "instalments": 5, "part": 3, "unpaid": 3, "waived": 3, "voided": 1}
+THIS_YEAR_OUTCOMES = {
+    "paid": 60,
+    "instalments": 8,
+    "part": 10,
+    "unpaid": 18,
+    "waived": 2,
+    "voided": 2,
+}
+# This autumn's conference packages, not due yet: one member in six bought one.
+PACKAGE_PRICE = Decimal("750.00")
+PACKAGE_OUTCOMES = {"paid": 3, "part": 2, "unpaid": 5}
+
+
+def capped(day, today):
+    return min(day, today - datetime.timedelta(days=1))
+
+
+def payments_for(invoice, outcome, rng, today, by):
+    """The transfers an invoice received, by its outcome; none for unpaid, waived, voided."""
+    total = invoice.total
+    early = invoice.issued_on + datetime.timedelta(days=rng.randint(3, 40))
+    if outcome == "paid":
+        parts = [(total, early)]
+    elif outcome == "instalments":
+        first = (total / 2).quantize(Decimal("0.01"))
+        late = invoice.due_on + datetime.timedelta(days=rng.randint(10, 80))
+        parts = [(first, early), (total - first, late)]
+    elif outcome == "part":
+        parts = [
+            (
+                (total * rng.choice([Decimal("0.25"), Decimal("0.5")])).quantize(Decimal("0.01")),
+                early,
+            )
+        ]
+    else:
+        parts = []
+    return [
+        Payment(
+            invoice=invoice,
+            amount=amount,
+            currency=invoice.currency,
+            paid_on=capped(paid_on, today),
+            method=Payment.Method.CHEQUE if invoice.pk % 9 == 0 else Payment.Method.BANK_TRANSFER,
+            reference=f"BENCH-{invoice.number}-{number}",
+            recorded_by=by,
+        )
+        for number, (amount, paid_on) in enumerate(parts, start=1)
+    ]
+
+
+def reminders_for(invoice, outcome, today):
+    """The issue notice for every invoice; the later stages for those not paid by their due
+    date, each once its day has come."""
+    due = invoice.due_on
+    stages = [(InvoiceReminder.Stage.ISSUED, invoice.issued_on)]
+    if outcome in {"instalments", "part", "unpaid"}:
+        stages += [
+            (InvoiceReminder.Stage.BEFORE_DUE, due - datetime.timedelta(days=14)),
+            (InvoiceReminder.Stage.DUE, due),
+            (InvoiceReminder.Stage.OVERDUE, due + datetime.timedelta(days=30)),
+        ]
+    return [
+        InvoiceReminder(
+            invoice=invoice,
+            stage=stage,
+            sent_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(6))),
+            recipients=f"c0.{invoice.member.slug}@bench.example",
+        )
+        for stage, day in stages
+        if day <= today
+    ]
+
+
+def close(invoices, outcome, today, by):
+    """Waives or voids `invoices` in one update, voided ones with their credit notes."""
+    if not invoices:
+        return
+    day = capped(invoices[0].due_on + datetime.timedelta(days=20), today)
+    chosen = Invoice.objects.filter(pk__in=[invoice.pk for invoice in invoices])
+    if outcome == "waived":
+        chosen.update(
+            waived_on=day, waived_reason="Hurricane relief agreed by the Board.", closed_by=by
+        )
+        return
+    day = invoices[0].issued_on + datetime.timedelta(days=7)
+    reason = "Issued under the wrong membership category."
+    chosen.update(voided_on=day, void_reason=reason, closed_by=by)
+    CreditNote.objects.bulk_create(
+        CreditNote(
+            invoice=invoice,
+            number=f"CN-{invoice.number}",
+            issued_on=day,
+            amount=invoice.total,
+            reason=reason,
+            issued_by=by,
+        )
+        for invoice in invoices
+    )
+
+
+def settle(invoices, outcomes, rng, today, by, forced=None):
+    """Gives each invoice an outcome, `forced` ones theirs; returns the invoices voided."""
+    forced = forced or {}
+    payments, reminders, closing = [], [], defaultdict(list)
+    for invoice in invoices:
+        outcome = (
+            forced.get(invoice.member_id) or rng.choices(list(outcomes), list(outcomes.values()))[0]
+        )
+        payments += payments_for(invoice, outcome, rng, today, by)
+        reminders += reminders_for(invoice, outcome, today)
+        if outcome in {"waived", "voided"}:
+            closing[outcome].append(invoice)
+    Payment.objects.bulk_create(payments, batch_size=2000)
+    InvoiceReminder.objects.bulk_create(reminders, batch_size=2000)
+    for outcome, closed in closing.items():
+        close(closed, outcome, today, by)
+    return closing["voided"]
+
+
+def build_packages(members, rng, today, by, operator):
+    """Conference packages issued ten days ago, not due yet: the open, partly paid and paid
+    invoices that are not dues."""
+    issued_on = today - datetime.timedelta(days=10)
+    buyers = [
+        m for m in members if m.status == Member.Status.ACTIVE and (m.pk % 6 == 0 or m == operator)
+    ]
+    numbers = billing.next_numbers(year=issued_on.year, count=len(buyers))
+    invoices = []
+    for member, number in zip(buyers, numbers, strict=True):
+        quantity = 1 + member.pk % 3
+        invoices.append(
+            Invoice(
+                member=member,
+                kind=Invoice.Kind.OTHER,
+                year=issued_on.year,
+                number=number,
+                issued_on=issued_on,
+                due_on=issued_on + datetime.timedelta(days=settings.DUES_NET_DAYS),
+                total=PACKAGE_PRICE * quantity,
+                issued_by=by,
+            )
+        )
+    invoices = Invoice.objects.bulk_create(invoices)
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            description="Annual Conference and Trade Exhibition, delegate package",
+            quantity=invoice.total / PACKAGE_PRICE,
+            unit_price=PACKAGE_PRICE,
+            amount=invoice.total,
+        )
+        for invoice in invoices
+    )
+    settle(invoices, PACKAGE_OUTCOMES, rng, today, by, forced={operator.pk: "unpaid"})
+
+
+def build_billing(members, rng, today, by, operator):
+    """Three years of dues, issued as the Secretariat issues them (members.services.billing),
+    paid, reminded, waived and voided in bulk; then the dues records follow their invoices
+    and long-overdue members are proposed for lapsing, as the daily run does."""
+    for category in MembershipCategory.objects.all():
+        DuesRate.objects.bulk_create(
+            DuesRate(category=category, year=year, amount=category.annual_dues)
+            for year in range(today.year - 2, today.year + 1)
+        )
+    for year in range(today.year - 2, today.year + 1):
+        this_year = year == today.year
+        issued_on = today - datetime.timedelta(days=75) if this_year else datetime.date(year, 1, 15)
+        invoices = billing.issue_dues(year=year, by=by, issued_on=issued_on)
+        voided = settle(
+            invoices,
+            THIS_YEAR_OUTCOMES if this_year else OUTCOMES,
+            rng,
+            today,
+            by,
+            # The operator's dashboard shows an overdue invoice, partly paid.
+            forced={operator.pk: "part" if this_year else "paid"},
+        )
+        if voided:
+            corrected = billing.issue_dues(
+                year=year, by=by, issued_on=voided[0].issued_on + datetime.timedelta(days=7)
+            )
+            settle(corrected, {"paid": 1}, rng, today, by)
+    build_packages(members, rng, today, by, operator)
+    billing.mirror_dues(invoices=Invoice.objects.dues(), today=today)
+    billing.propose_lapses(today=today)
+
+
 def login(email, contact=None, staff=False, mfa=False):
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -228,6 +438,7 @@ def login(email, contact=None, staff=False, mfa=False):
 
 @transaction.atomic
 def main():
+    begun = time.perf_counter()
     rng = random.Random(2015)
     today = timezone.localdate()
     members = build_members(rng, today)
@@ -246,6 +457,9 @@ def main():
         "operator@bench.example",
         Contact.objects.filter(member=operator_member, is_member_admin=True).first(),
     )
+    started = time.perf_counter()
+    build_billing(members, rng, today, secretariat, operator_member)
+    print(f"Billing built in {time.perf_counter() - started:.1f} s.")
     agreements = build_agreements(rng, today)
     build_reviews(agreements, board, today)
     build_briefings(today)
@@ -268,9 +482,15 @@ def main():
     )
     print(
         f"Dataset: {Member.objects.count()} members, {Contact.objects.count()} contacts, "
-        f"{Dues.objects.count()} dues, {Agreement.objects.count()} agreements, "
+        f"{Dues.objects.count()} dues, {Invoice.objects.count()} invoices "
+        f"({Invoice.objects.overdue(on=today).count()} overdue, "
+        f"{Invoice.objects.filter(voided_on__isnull=False).count()} void, "
+        f"{Invoice.objects.filter(waived_on__isnull=False).count()} waived), "
+        f"{Payment.objects.count()} payments, {CreditNote.objects.count()} credit notes, "
+        f"{InvoiceReminder.objects.count()} reminders, "
+        f"{LapseProposal.objects.count()} lapse proposals, {Agreement.objects.count()} agreements, "
         f"{Commitment.objects.count()} commitments, {Review.objects.count()} reviews, "
-        f"{Briefing.objects.count()} briefings."
+        f"{Briefing.objects.count()} briefings, in {time.perf_counter() - begun:.1f} s."
     )
 
 

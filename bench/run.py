@@ -53,6 +53,7 @@ def pages(info):
         ),
         ("member profile", f"/members/{info['member_slug']}/", "operator"),
         ("member dashboard", "/portal/", "operator"),
+        ("invoices", "/portal/invoices/", "operator"),
         ("agreement register, filtered", "/agreements/?status=active", "board"),
         ("agreement page", f"/agreements/{info['agreement']}/", "board"),
         ("representatives", "/representatives/", "board"),
@@ -223,7 +224,8 @@ def report(results, afresh, users_levels, seconds, workers):
         f"Run on {datetime.date.today():%Y-%m-%d} by `make bench` (bench/run.py): {machine()}.",
         f"gunicorn with {workers} sync workers, DEBUG off; locust headless, {seconds} s per page "
         "and concurrency, no wait between requests; dataset ten times the association "
-        "(1,230 members, about 6,000 contacts, 3 years of dues, 300 agreements, 200 briefings). "
+        "(1,230 members, about 6,000 contacts, 3 years of dues with their invoices and payments, "
+        "300 agreements, 200 briefings). "
         "The load generator runs on the same machine and takes its share of the cores, for "
         "the baseline as for every page, which is why each page is shown as a ratio to the "
         "baseline measured in the same run.",
