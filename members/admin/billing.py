@@ -3,6 +3,8 @@ invoices (read-only once issued) with payment, reminder, void and waive buttons,
 and their import from bank statements, credit notes, the lapse proposals queue, and the
 ageing and collection reports."""
 
+from decimal import Decimal
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -22,8 +24,10 @@ from members.models import (
     InvoiceLine,
     InvoiceReminder,
     LapseProposal,
+    Member,
     Payment,
 )
+from members.models.billing import Currency
 from members.reports import REPORTS, report_response
 from members.services import billing
 from members.services.billing import BillingRefused
@@ -77,6 +81,23 @@ class IssueForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1985, max_value=2100)
 
 
+class OneOffInvoiceForm(forms.Form):
+    member = forms.ModelChoiceField(label=_("Member"), queryset=Member.objects.order_by("name"))
+    currency = forms.ChoiceField(label=_("Currency"), choices=Currency.choices)
+
+
+class LineForm(forms.Form):
+    description = forms.CharField(label=_("Description"), max_length=200)
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=999, initial=1)
+    unit_price = forms.DecimalField(
+        label=_("Unit price"), max_digits=10, decimal_places=2, min_value=Decimal("0.01")
+    )
+
+
+# Rows left blank are skipped; one line at least is asked for.
+LineFormSet = forms.formset_factory(LineForm, extra=3, min_num=1, validate_min=True)
+
+
 @admin.register(Invoice)
 class InvoiceAdmin(admin.ModelAdmin):
     list_display = ["number", "member", "year", "issued_on", "due_on", "total", "balance", "state"]
@@ -128,6 +149,11 @@ class InvoiceAdmin(admin.ModelAdmin):
         own = [
             path(
                 "issue/", self.admin_site.admin_view(self.issue_view), name="members_invoice_issue"
+            ),
+            path(
+                "issue-one/",
+                self.admin_site.admin_view(self.issue_one_view),
+                name="members_invoice_issue_one",
             ),
             path(
                 "reports/<str:report>/",
@@ -248,6 +274,36 @@ class InvoiceAdmin(admin.ModelAdmin):
                     return redirect("admin:members_invoice_changelist")
             preview = billing.preview_dues(year=year)
         return self.page(request, _("Issue the year's dues"), form, preview=preview)
+
+    def issue_one_view(self, request):
+        """One invoice with lines of its own, such as a conference package."""
+        self.require(request, "add_invoice")
+        form = OneOffInvoiceForm(request.POST or None, initial={"currency": Currency.USD})
+        lines = LineFormSet(request.POST or None, prefix="lines")
+        if request.method == "POST" and form.is_valid() and lines.is_valid():
+            try:
+                invoice = billing.issue_invoice(
+                    **form.cleaned_data,
+                    lines=[InvoiceLine(**line) for line in lines.cleaned_data if line],
+                    by=request.user,
+                )
+            except BillingRefused as refusal:
+                form.add_error(None, str(refusal))
+            else:
+                send_dues_reminders.enqueue()
+                messages.success(request, _("Invoice %s issued.") % invoice.number)
+                return self.back_to(invoice)
+        return TemplateResponse(
+            request,
+            "admin/members/invoice/issue_one.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.model._meta,
+                "title": _("Issue an invoice"),
+                "form": form,
+                "lines": lines,
+            },
+        )
 
     def report_view(self, request, report):
         self.require(request, "view_invoice")

@@ -162,6 +162,54 @@ def issue_dues(*, year: int, by, issued_on: datetime.date | None = None) -> list
     return invoices
 
 
+def line_refusal(line: InvoiceLine) -> str | None:
+    if not line.description.strip():
+        return _("Each line needs a description.")
+    if line.quantity < 1 or line.unit_price <= 0:
+        return _("Line “%(line)s”: the quantity must be at least 1 and the price above zero.") % {
+            "line": line.description.strip()
+        }
+    return None
+
+
+@transaction.atomic
+def issue_invoice(
+    *,
+    member: Member,
+    lines: list[InvoiceLine],
+    currency: str,
+    by,
+    issued_on: datetime.date | None = None,
+) -> Invoice:
+    """A one-off invoice with lines of its own (a conference package, say), numbered in the
+    same sequence as the dues; `lines` are unsaved, their amounts worked out here. Its
+    reminders then go like any invoice's."""
+    issued_on = issued_on or timezone.localdate()
+    if not lines:
+        raise BillingRefused(_("Give at least one line."))
+    for line in lines:
+        if refusal := line_refusal(line):
+            raise BillingRefused(refusal)
+        line.description = line.description.strip()
+        line.amount = line.quantity * line.unit_price
+    (number,) = next_numbers(year=issued_on.year, count=1)
+    invoice = Invoice.objects.create(
+        member=member,
+        kind=Invoice.Kind.OTHER,
+        year=issued_on.year,
+        number=number,
+        issued_on=issued_on,
+        due_on=issued_on + datetime.timedelta(days=settings.DUES_NET_DAYS),
+        currency=currency,
+        total=sum(line.amount for line in lines),
+        issued_by=by,
+    )
+    for line in lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(lines)
+    return invoice
+
+
 # Dues records follow their invoice -------------------------------------------------------
 
 DUES_STATUS = {

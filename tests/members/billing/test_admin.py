@@ -4,13 +4,14 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
 from members.models import Invoice, LapseProposal, Member, Payment
 from members.services import billing
 from tests.members.billing.factories import YEAR, dues_invoice, rate
-from tests.members.factories import ContactFactory, MemberFactory
+from tests.members.factories import ContactFactory, MemberFactory, UserFactory, activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,82 @@ def test_an_operator_cannot_open_the_reports(client, operator_a, invoice):
     client.force_login(operator_a)
     url = reverse("admin:members_invoice_report", args=["ageing-by-member"])
     assert client.get(url).status_code == 302
+
+
+def one_off_invoice_data(member, *lines):
+    data = {
+        "member": member.pk,
+        "currency": "USD",
+        "lines-TOTAL_FORMS": "4",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "1",
+        "lines-MAX_NUM_FORMS": "1000",
+    }
+    for index in range(4):
+        description, quantity, price = lines[index] if index < len(lines) else ("", "1", "")
+        data |= {
+            f"lines-{index}-description": description,
+            f"lines-{index}-quantity": quantity,
+            f"lines-{index}-unit_price": price,
+        }
+    return data
+
+
+def test_the_secretariat_issues_an_invoice_with_extra_lines(secretariat_client, member_a):
+    url = reverse("admin:members_invoice_issue_one")
+    listing = secretariat_client.get(reverse("admin:members_invoice_changelist"))
+    assert url in listing.text
+    assert "Line 4" in secretariat_client.get(url).text
+
+    response = secretariat_client.post(
+        url,
+        one_off_invoice_data(
+            member_a, ("Conference package", "2", "750.00"), ("Gala dinner", "1", "120.00")
+        ),
+    )
+
+    invoice = Invoice.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("admin:members_invoice_change", args=[invoice.pk])
+    assert (invoice.member, invoice.kind, invoice.total) == (
+        member_a,
+        Invoice.Kind.OTHER,
+        Decimal("1620.00"),
+    )
+    assert invoice.lines.count() == 2
+
+
+def test_an_invoice_without_lines_is_not_issued(secretariat_client, member_a):
+    response = secretariat_client.post(
+        reverse("admin:members_invoice_issue_one"), one_off_invoice_data(member_a)
+    )
+
+    assert response.status_code == 200
+    assert "Please submit at least 1 form." in response.text
+    assert not Invoice.objects.exists()
+
+
+def test_staff_who_may_only_view_invoices_cannot_issue_one(client, member_a):
+    staff = UserFactory(is_staff=True)
+    activate_totp(staff)
+    staff.user_permissions.add(Permission.objects.get(codename="view_invoice"))
+    client.force_login(staff)
+    url = reverse("admin:members_invoice_issue_one")
+
+    assert client.get(url).status_code == 403
+    data = one_off_invoice_data(member_a, ("Booth", "1", "500.00"))
+    assert client.post(url, data).status_code == 403
+    assert not Invoice.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url", ["members_invoice_issue_one", "members_payment_import", "members_payment_export"]
+)
+@pytest.mark.parametrize("role", ["operator_a", "board_user", None])
+def test_operators_board_members_and_strangers_are_sent_to_log_in(client, request, role, url):
+    if role:
+        client.force_login(request.getfixturevalue(role))
+
+    response = client.get(reverse(f"admin:{url}"))
+
+    assert response.status_code == 302 and "/login/" in response["Location"]

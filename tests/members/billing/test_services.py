@@ -283,3 +283,57 @@ def test_a_decided_proposal_cannot_be_decided_again(invoice, secretariat):
 
 def test_lines_of_an_invoice_add_up_to_its_total(invoice):
     assert sum(line.amount for line in InvoiceLine.objects.filter(invoice=invoice)) == invoice.total
+
+
+# One-off invoices
+
+
+def conference_lines():
+    return [
+        InvoiceLine(description="Conference package", quantity=2, unit_price=Decimal("750.00")),
+        InvoiceLine(description="Gala dinner", quantity=1, unit_price=Decimal("120.00")),
+    ]
+
+
+def test_a_one_off_invoice_carries_its_lines_and_the_next_number(invoice, secretariat, settings):
+    settings.DUES_NET_DAYS = 30
+
+    extra = billing.issue_invoice(
+        member=invoice.member,
+        lines=conference_lines(),
+        currency="USD",
+        by=secretariat,
+        issued_on=datetime.date(2026, 3, 1),
+    )
+
+    assert (extra.number, extra.kind, extra.year) == ("CANTO-2026-0002", Invoice.Kind.OTHER, 2026)
+    assert extra.total == Decimal("1620.00") and extra.due_on == datetime.date(2026, 3, 31)
+    assert [(line.description, line.amount) for line in extra.lines.all()] == [
+        ("Conference package", Decimal("1500.00")),
+        ("Gala dinner", Decimal("120.00")),
+    ]
+    assert extra.status_on(datetime.date(2026, 3, 1)) == Invoice.Status.ISSUED
+    assert dues_invoice(MemberFactory()).number == "CANTO-2026-0003"
+
+
+@pytest.mark.parametrize(
+    "lines,message",
+    [
+        ([], "Give at least one line."),
+        (
+            [InvoiceLine(description="Booth", quantity=1, unit_price=Decimal("0"))],
+            "Line “Booth”: the quantity must be at least 1 and the price above zero.",
+        ),
+        (
+            [InvoiceLine(description=" ", quantity=1, unit_price=Decimal("10"))],
+            "Each line needs a description.",
+        ),
+    ],
+)
+def test_a_one_off_invoice_without_proper_lines_is_refused_and_writes_nothing(
+    secretariat, lines, message
+):
+    with pytest.raises(BillingRefused, match=message):
+        billing.issue_invoice(member=MemberFactory(), lines=lines, currency="USD", by=secretariat)
+
+    assert not Invoice.objects.exists() and not InvoiceLine.objects.exists()
