@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from canto_portal.attention import MEMBER, SECRETARIAT, AttentionItem, Severity, provides
 from canto_portal.formats import short_date
 from members.apps import MEMBERS
+from members.balances import billing_summary
 from members.models import BoardTerm, Dues, Invitation, Invoice, Member
 
 # How far ahead a term counts as "ending".
@@ -47,10 +48,11 @@ def standing(visit: Visit) -> Iterator[AttentionItem]:
 @provides(MEMBER, shows=[MEMBERS])
 def invoices_overdue(visit: Visit) -> Iterator[AttentionItem]:
     """Money owed is shown in full by the dashboard's balance; the panel says how many
-    invoices are past their due date and leads there."""
+    invoices are past their due date and leads there. Counted from the balance the dashboard
+    has just read, not by a query of its own."""
     yield AttentionItem(
         label=_("Invoices overdue"),
-        count=Invoice.objects.of_member(visit.member).overdue(on=visit.today).count(),
+        count=len(billing_summary(visit.member).overdue),
         link=reverse("members:portal") + "#balance-heading",
         severity=Severity.OVERDUE,
     )

@@ -5,8 +5,7 @@ Invoices are for the member's admins and billing contacts, and the Secretariat. 
 gets 404 for an invoice, as for one that does not exist."""
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Prefetch
@@ -16,11 +15,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from canto_portal.fragments import cached
 from canto_portal.pdf import render_pdf
 from members.access import LOGGED_IN, AccessRule, hidden, requires
-from members.apps import MEMBERS
-from members.models import Contact, Invoice, Member, Payment
+from members.balances import summary_of
+from members.models import Contact, Invoice, Payment
 from members.roles import Roles, roles_for
 from members.services.billing import invoice_context, invoice_pdf
 
@@ -44,50 +42,6 @@ def may_see_invoice(roles: Roles, invoice: Invoice) -> bool:
     return roles.is_secretariat or (
         handles_billing(roles) and roles.contact.member_id == invoice.member_id
     )
-
-
-@dataclass
-class BillingSummary:
-    """The top of the dashboard: what the member owes, by when, and what is overdue."""
-
-    balances: dict[str, Decimal] = field(default_factory=dict)
-    next_due_on: datetime.date | None = None
-    overdue: list[Invoice] = field(default_factory=list)
-
-    @property
-    def owes(self) -> bool:
-        return bool(self.balances)
-
-
-@dataclass(frozen=True)
-class MemberBilling:
-    """What a member's billing summary depends on, besides the day and the data."""
-
-    member_pk: int
-
-
-def billing_summary(member: Member) -> BillingSummary:
-    """The member's balance, next due date and overdue invoices, kept in the cache until an
-    invoice or payment changes or the day turns."""
-    return cached(
-        "dashboard-billing", compute_billing_summary, key=MemberBilling(member.pk), shows=[MEMBERS]
-    )
-
-
-def compute_billing_summary(key: MemberBilling) -> BillingSummary:
-    """One query, however many invoices the member has."""
-    member = key.member_pk
-    today = timezone.localdate()
-    balances: dict[str, Decimal] = defaultdict(Decimal)
-    summary = BillingSummary()
-    for invoice in Invoice.objects.of_member(member).open().order_by("due_on", "pk"):
-        balances[invoice.currency] += invoice.balance_due
-        if invoice.due_on < today:
-            summary.overdue.append(invoice)
-        elif summary.next_due_on is None:
-            summary.next_due_on = invoice.due_on
-    summary.balances = dict(balances)
-    return summary
 
 
 @dataclass
@@ -133,7 +87,7 @@ def invoices(request):
         "member": member,
         "invoices": rows,
         "statement": statement(rows, today),
-        "summary": billing_summary(member),
+        "summary": summary_of(rows, today),
     }
     return TemplateResponse(request, "members/invoices.html", context)
 

@@ -28,6 +28,7 @@ from canto_portal.submissions import acts_once
 from members import services
 from members.access import ANYONE, DIRECTORY_USER, MEMBER_ADMIN, PORTAL_USER, requires
 from members.apps import MEMBERS
+from members.balances import billing_summary
 from members.forms import AcceptInvitationForm, ContactForm, DirectoryFilterForm, MemberProfileForm
 from members.models import Member
 from members.roles import roles_for
@@ -64,7 +65,7 @@ def portal(request):
             shows=[MEMBERS],
         ),
         "contacts": dashboard_contacts(member, roles),
-        "summary": billing.billing_summary(member),
+        "summary": billing_summary(member.pk),
         "may_see_invoices": billing.handles_billing(roles),
     }
     return TemplateResponse(request, "members/portal.html", context)

@@ -155,3 +155,30 @@ def test_dashboard_query_count_stays_the_same_as_invoices_grow(client, member_a,
     for year in (2021, 2022, 2023, 2025):
         dues_invoice(member_a, year=year)
     assert queries_of_dashboard() == with_one
+
+
+def test_invoices_page_query_count_stays_the_same_as_invoices_and_payments_grow(
+    client, member_a, member_admin_a
+):
+    client.force_login(member_admin_a)
+
+    def queries_of_invoices_page():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("members:invoices")).status_code == 200
+        return len(queries)
+
+    def paid_in_two(invoice):
+        for n, amount in enumerate([Decimal("1000.00"), Decimal("4000.00")], start=1):
+            billing.record_payment(
+                invoice=invoice,
+                amount=amount,
+                paid_on=invoice.issued_on,
+                reference=f"{invoice.number}-{n}",
+                by=None,
+            )
+
+    paid_in_two(dues_invoice(member_a, year=2024))
+    with_one = queries_of_invoices_page()
+    for year in (2021, 2022, 2023, 2025):
+        paid_in_two(dues_invoice(member_a, year=year))
+    assert queries_of_invoices_page() == with_one
