@@ -3,7 +3,6 @@ works out again for every cell of every row is written here once per column, onc
 process, or in Python."""
 
 import datetime
-import html
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -24,10 +23,11 @@ from django.db import models
 from django.db.models.constants import LOOKUP_SEP
 from django.templatetags.static import static
 from django.urls import NoReverseMatch
-from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+
+from canto_portal.escaping import escape
 
 
 @cache
@@ -55,16 +55,6 @@ class QuickRowsMixin:
             obj.pk,
             format_html(_("Select this object for an action - {}"), str(obj)),
         )
-
-
-def escape(text: Any) -> str:
-    """django.utils.html.conditional_escape, without the lazy-argument check it makes on
-    each call: the rows call it for every cell."""
-    if isinstance(text, Promise):
-        text = str(text)
-    if hasattr(text, "__html__"):
-        return text.__html__()
-    return html.escape(str(text))
 
 
 @dataclass

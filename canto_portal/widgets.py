@@ -1,7 +1,9 @@
 """Form widgets the portal's filter lists render many times."""
 
 from django import forms
-from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+from canto_portal.escaping import escape
 
 
 class ListSelect(forms.Select):
@@ -13,36 +15,27 @@ class ListSelect(forms.Select):
         widget = self.get_context(name, value, attrs)["widget"]
         groups = []
         for group_name, options, _index in widget["optgroups"]:
-            html = format_html_join(
-                "",
-                '<option value="{}"{}>{}</option>',
-                (
-                    (option["value"], attributes(option["attrs"]), option["label"])
-                    for option in options
-                ),
+            written = "".join(
+                f'<option value="{escape(option["value"])}"{attributes(option["attrs"])}>'
+                f"{escape(option['label'])}</option>"
+                for option in options
             )
             groups.append(
-                format_html('<optgroup label="{}">{}</optgroup>', group_name, html)
+                f'<optgroup label="{escape(group_name)}">{written}</optgroup>'
                 if group_name
-                else html
+                else written
             )
-        return format_html(
-            '<select name="{}"{}>{}</select>',
-            widget["name"],
-            attributes(widget["attrs"]),
-            format_html_join("", "{}", ((group,) for group in groups)),
+        return SafeString(
+            f'<select name="{escape(widget["name"])}"{attributes(widget["attrs"])}>'
+            f"{''.join(groups)}</select>"
         )
 
 
-def attributes(attrs):
+def attributes(attrs) -> str:
     """Attributes as django/forms/widgets/attrs.html writes them: in order, True as a bare
     name, False left out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not False
-        ),
+    return "".join(
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False
     )

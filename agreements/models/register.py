@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, Func, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -171,6 +171,35 @@ class AgreementQuerySet(WatchedQuerySet):
                 for name, matching in flags.items()
             },
             flag_commitments_past_due=Exists(past_due),
+        )
+
+    def for_register_table(self):
+        """What the register's table shows of each agreement and no more: its columns, the
+        responsible staff member's name and the partners' names (`partner_list`, a list: no
+        related manager made for each row), without the summaries, descriptions and password
+        hashes the rows would otherwise carry."""
+        return (
+            self.only(
+                "reference",
+                "title",
+                "kind",
+                "status",
+                "signed_on",
+                "expires_on",
+                "confidentiality",
+                "next_review_on",
+                "responsible__first_name",
+                "responsible__last_name",
+                "responsible__username",
+            )
+            .select_related("responsible")
+            .prefetch_related(
+                Prefetch(
+                    "partners",
+                    queryset=Partner.objects.only("name", "short_name"),
+                    to_attr="partner_list",
+                )
+            )
         )
 
     def in_force_on(self, day: datetime.date):

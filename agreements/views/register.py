@@ -46,13 +46,10 @@ REGISTER_PARAMETERS = (
 
 def filtered_register(clearance: Clearance, filters):
     """The filter form and the agreements `clearance` admits, filtered and
-    sorted by `filters`."""
+    sorted by `filters`, with their flags."""
     visible = Agreement.objects.visible_to(clearance)
     form = RegisterFilterForm(filters, clearance=clearance, agreements=visible)
-    agreements = (
-        form.filter(visible).with_flags().select_related("responsible").prefetch_related("partners")
-    )
-    return form, agreements
+    return form, form.filter(visible).with_flags()
 
 
 class RegisterView(CachedListView):
@@ -70,7 +67,8 @@ class RegisterView(CachedListView):
 
     @classmethod
     def filter(cls, clearance, filters):
-        return filtered_register(clearance, filters)
+        form, agreements = filtered_register(clearance, filters)
+        return form, agreements.for_register_table()
 
 
 @require_GET
@@ -79,7 +77,9 @@ def register_print(request):
     """The filtered register on one printable page, for board packs."""
     form, agreements = filtered_register(Clearance.of(roles_for(request)), request.GET)
     return render(
-        request, "agreements/register_print.html", {"filter_form": form, "agreements": agreements}
+        request,
+        "agreements/register_print.html",
+        {"filter_form": form, "agreements": agreements.for_register_table()},
     )
 
 
@@ -89,7 +89,9 @@ def register_export(request, format_name):
     """The filtered register as CSV or XLSX (agreements/resources.py writes the file)."""
     _form, agreements = filtered_register(Clearance.of(roles_for(request)), request.GET)
     # The export names each agreement's successor.
-    agreements = agreements.select_related("superseded_by")
+    agreements = agreements.select_related("responsible", "superseded_by").prefetch_related(
+        "partners"
+    )
     return register_export_response(request, agreements, format_name)
 
 
