@@ -8,6 +8,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 from import_export import widgets
@@ -105,21 +106,33 @@ class ChoiceWidget(widgets.Widget):
 
     def __init__(self, choices, **kwargs):
         self.choices = list(choices)
+        self._accepted = {}
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
         text = plain_text(value).lower()
         if not text:
             return ""
-        for stored, label in self.choices:
-            if text in (str(stored).lower(), str(label).lower()):
-                return stored
+        accepted = self.accepted()
+        if text in accepted:
+            return accepted[text]
         raise ValueError(
             _("Use one of: %(choices)s.") % {"choices": ", ".join(str(c) for c, _l in self.choices)}
         )
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
+
+    def accepted(self):
+        """Each choice by its lower-cased value and label, the first choice winning a text
+        two share. The labels are translated once per language, not once a row."""
+        language = get_language()
+        if language not in self._accepted:
+            accepted = self._accepted[language] = {}
+            for stored, label in self.choices:
+                accepted.setdefault(str(stored).lower(), stored)
+                accepted.setdefault(str(label).lower(), stored)
+        return self._accepted[language]
 
 
 class YesNoWidget(widgets.Widget):

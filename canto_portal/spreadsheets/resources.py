@@ -55,6 +55,9 @@ class SpreadsheetResource(resources.ModelResource):
         self._row_number = 0
         self._seen_keys = {}
         self._instances = None
+        self._import_fields = None
+        self._compares_before = False
+        self._values_before = []
 
     # Export
 
@@ -89,11 +92,19 @@ class SpreadsheetResource(resources.ModelResource):
         # part of the time a row takes, are made for the preview only.
         self._meta = copy.copy(type(self)._meta)
         self._meta.skip_html_diff = type(self)._meta.skip_html_diff or not dry_run
+        # Nor does it need the deep copy of each row's instance that the library makes for
+        # the diff and to find unchanged rows: skip_row compares with the values the instance
+        # had before the row. A resource with a many-to-many column keeps the library's way.
+        self._compares_before = not (dry_run or self._meta.skip_diff) and not any(
+            isinstance(field.widget, widgets.ManyToManyWidget) for field in self.get_import_fields()
+        )
+        self._meta.skip_diff = self._meta.skip_diff or self._compares_before
         using = self.get_db_connection_name()
         with transaction.atomic(using=using):
             result = super().import_data(dataset, dry_run=False, use_transactions=False, **kwargs)
             failed = result.has_errors() or result.has_validation_errors()
-            if not failed:
+            # The preview's history would be rolled back unread.
+            if not (failed or dry_run):
                 self.write_history()
             if dry_run or failed:
                 transaction.set_rollback(True, using=using)
@@ -109,6 +120,12 @@ class SpreadsheetResource(resources.ModelResource):
         result = super().import_row(row, instance_loader, **kwargs)
         self._database_failed = any(isinstance(e.error, DatabaseError) for e in result.errors)
         return result
+
+    def get_import_fields(self):
+        # The library asks again five times a row; the fields are the same for a whole file.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     def keeps_history(self):
         return hasattr(self._meta.model._meta, "simple_history_manager_attribute")
@@ -317,6 +334,8 @@ class SpreadsheetResource(resources.ModelResource):
         return self._instances
 
     def import_instance(self, instance, row, **kwargs):
+        if self._compares_before:
+            self._values_before = [(f, f.get_value(instance)) for f in self.get_import_fields()]
         before = self.column_values(instance) if instance.pk and self.write_rows_together else {}
         errors = {}
         for field in self.get_import_fields():
@@ -334,6 +353,13 @@ class SpreadsheetResource(resources.ModelResource):
         if before:
             after = self.column_values(instance)
             self._changed_columns[id(instance)] = {n for n in before if before[n] != after[n]}
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        if not self._compares_before:
+            return super().skip_row(instance, original, row, import_validation_errors)
+        if not self._meta.skip_unchanged or import_validation_errors:
+            return False
+        return all(field.get_value(instance) == value for field, value in self._values_before)
 
     # Constraints this resource guarantees itself, by name (see constraint_cannot_fail).
     constraints_checked_here: tuple[str, ...] = ()
