@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.admin import helpers
@@ -49,11 +50,10 @@ class QuickRowsMixin:
     change_list_template = "admin/change_list_quick_rows.html"
 
     def action_checkbox(self, obj):
-        return format_html(
-            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME,
-            obj.pk,
-            format_html(_("Select this object for an action - {}"), str(obj)),
+        label = _("Select this object for an action - {}").format(escape(str(obj)))
+        return SafeString(
+            f'<input type="checkbox" name="{escape(helpers.ACTION_CHECKBOX_NAME)}" '
+            f'value="{escape(obj.pk)}" class="action-select" aria-label="{label}">'
         )
 
 
@@ -67,6 +67,7 @@ class Column:
     classes: list[str]
     empty: str
     tag: str | None  # "th" or "td" when the cell links to the object
+    url: Callable[[models.Model], str]
     value: Callable[[models.Model], Any]
     show: Callable[[Any], Any]
     nowrap_by_value: bool
@@ -84,13 +85,10 @@ class Column:
         if self.tag is None:
             return SafeString(f"<td{attributes}>{escape(shown)}</td>")
         try:
-            url = cl.url_for_result(obj)
+            url = self.url(obj)
         except NoReverseMatch:
             content = escape(shown)
         else:
-            url = add_preserved_filters(
-                {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url
-            )
             popup = ""
             if cl.is_popup:
                 opener = obj.serializable_value(str(cl.to_field) if cl.to_field else cl.pk_attname)
@@ -99,11 +97,40 @@ class Column:
         return SafeString(f"<{self.tag}{attributes}>{content}</{self.tag}>")
 
 
+# Stands for the primary key in an address worked out once for every row of a page.
+PRIMARY_KEY = "__primary_key__"
+
+
+def object_url(cl: ChangeList) -> Callable[[models.Model], str]:
+    """Each object's change page, with the list's filters preserved, as items_for_result
+    links it. For integer primary keys, which an address shows as they are, the address is
+    worked out once for the page and the key put in; other keys are worked out row by row."""
+
+    def each(obj: models.Model) -> str:
+        return add_preserved_filters(
+            {"preserved_filters": cl.preserved_filters, "opts": cl.opts}, cl.url_for_result(obj)
+        )
+
+    if not isinstance(cl.lookup_opts.pk, models.IntegerField):
+        return each
+    try:
+        address = each(SimpleNamespace(**{cl.pk_attname: PRIMARY_KEY}))  # type: ignore[arg-type]
+    except (NoReverseMatch, AttributeError):
+        # No change page, or a change list that builds its addresses from more than the key.
+        return each
+    # The key comes first in the path, before any query string that preserves the filters.
+    before, found, after = address.partition(PRIMARY_KEY)
+    if not found:
+        return each
+    return lambda obj: f"{before}{getattr(obj, cl.pk_attname)}{after}"
+
+
 def columns(cl: ChangeList) -> list[Column] | None:
     """The change list's columns as items_for_result reads them; None when one is of a kind
     it does not know (a property, a lookup through relations, an editable field), which
     Django then writes itself."""
     empty = str(cl.model_admin.get_empty_value_display())
+    url = object_url(cl)
     found = []
     first = True
     for name in cl.list_display:
@@ -118,16 +145,16 @@ def columns(cl: ChangeList) -> list[Column] | None:
         try:
             field = cl.lookup_opts.get_field(name)
         except FieldDoesNotExist:
-            column = admin_column(cl, name, empty, tag)
+            column = admin_column(cl, name, empty, tag, url)
         else:
-            column = field_column(field, name, empty, tag, links)
+            column = field_column(field, name, empty, tag, url, links)
         if column is None:
             return None
         found.append(column)
     return found
 
 
-def admin_column(cl, name, empty, tag) -> Column | None:
+def admin_column(cl, name, empty, tag, url) -> Column | None:
     """A column the admin computes with one of its own methods, such as a boolean icon."""
     if not hasattr(cl.model_admin, name) or name == "__str__":
         return None
@@ -139,13 +166,14 @@ def admin_column(cl, name, empty, tag) -> Column | None:
         classes=["action-checkbox"] if name == "action_checkbox" else [f"field-{name}"],
         empty=page_empty,
         tag=tag,
+        url=url,
         value=method,
         show=lambda value: display_for_value(value, empty, boolean),
         nowrap_by_value=True,
     )
 
 
-def field_column(field, name, empty, tag, links) -> Column | None:
+def field_column(field, name, empty, tag, url, links) -> Column | None:
     """A column showing one of the model's fields; a field with choices shows their labels,
     read from one dictionary for the page rather than one built for each cell."""
     if field.is_relation and not (field.many_to_one and field.related_model and field.name == name):
@@ -155,7 +183,7 @@ def field_column(field, name, empty, tag, links) -> Column | None:
     classes = [f"field-{name}"]
     if field.auto_created:
         show = lambda value: display_for_value(value, empty)  # noqa: E731
-        return Column(name, classes, empty, tag, attribute(name), show, True)
+        return Column(name, classes, empty, tag, url, attribute(name), show, True)
     if isinstance(field, (models.DateField, models.TimeField, models.ForeignKey)):
         classes.append("nowrap")
     if isinstance(field.remote_field, models.ManyToOneRel):
@@ -168,7 +196,7 @@ def field_column(field, name, empty, tag, links) -> Column | None:
         show = lambda value: labels.get(value, empty)  # noqa: E731
     else:
         show = lambda value: display_for_field(value, field, empty, avoid_link=links)  # noqa: E731
-    return Column(name, classes, empty, tag, attribute(name), show, False)
+    return Column(name, classes, empty, tag, url, attribute(name), show, False)
 
 
 def attribute(name: str) -> Callable[[models.Model], Any]:

@@ -32,6 +32,7 @@ def members(db):
     MemberFactory(name="Caribbean <Cable> & Co", city="", founding_member=True)
     MemberFactory(name="Bravo", status=Member.Status.SUSPENDED, joined_on=datetime.date(1999, 1, 2))
     MemberFactory(name="Alpha", website="")
+    MemberFactory(name="__primary_key__")
 
 
 def change_list(model_admin, query=""):
@@ -44,7 +45,9 @@ def rows(cl):
     return [list(row) for row in results(cl)], [list(row) for row in quick_results(cl)]
 
 
-@pytest.mark.parametrize("query", ["", "?status=active&o=2.-1", "?_popup=1&_to_field=id"])
+@pytest.mark.parametrize(
+    "query", ["", "?status=active&o=2.-1", "?_popup=1&_to_field=id", "?q=__primary_key__"]
+)
 def test_the_member_lists_rows_are_the_markup_django_writes(members, query):
     django_rows, quick_rows = rows(change_list(admin.site.get_model_admin(Member), query))
     assert quick_rows == django_rows
