@@ -1,7 +1,8 @@
-"""A field's choice labels in the active language, from one dictionary per field and language.
-Django's get_<field>_display() builds a dictionary of every choice's lazy label on each call
-and then translates the one it needs: a list showing three choice fields a row does it a
-hundred times a page."""
+"""Labels in the active language, looked up once per value and language rather than once a
+row. Django's get_<field>_display() builds a dictionary of every choice's lazy label on each
+call and then translates the one it needs, and django_countries translates a country's name
+again, through the fallback translations, on each call: a list showing them on every row does
+it a hundred times a page."""
 
 from functools import cache
 from typing import Any
@@ -10,6 +11,7 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 from django.utils.translation import get_language
+from django_countries import countries
 
 
 @cache
@@ -30,3 +32,13 @@ def choice_label(obj: models.Model, name: str) -> Any:
     return _labels(field, get_language()).get(
         make_hashable(value), force_str(value, strings_only=True)
     )
+
+
+@cache
+def _country_name(code: str, language: str | None) -> str:
+    return countries.name(code)
+
+
+def country_name(code: str) -> str:
+    """countries.name(code): the country's name in the active language."""
+    return _country_name(code, get_language())

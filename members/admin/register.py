@@ -16,6 +16,7 @@ from django_countries import countries
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from canto_portal import choices
 from canto_portal.admin_inlines import LabelledTabularInline
 from canto_portal.admin_lists import QuickRowsMixin, boolean_icon
 from canto_portal.fragments import TIMEOUT, cached
@@ -312,10 +313,10 @@ class MemberAdmin(QuickRowsMixin, SpreadsheetImportExportMixin, SimpleHistoryAdm
         return HttpResponse(html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request)))
 
     # The admin's default display of a CountryField walks all 250 country choices for every
-    # row; the field's own lookup is a dictionary read.
+    # row; each name is translated once per language instead.
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, obj):
-        return obj.country.name
+        return choices.country_name(obj.country.code)
 
     @admin.display(description=_("good standing"), ordering="has_overdue_dues")
     def good_standing(self, obj):
