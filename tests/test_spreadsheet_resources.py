@@ -4,8 +4,10 @@ a choice is typed in the importer's language. Each app tests its own resources."
 
 import pytest
 from django.utils import translation
+from import_export.resources import Diff
 
 from canto_portal.spreadsheets.formats import CSV
+from canto_portal.spreadsheets.resources import RowDiff
 from members.models import Member
 from members.resources import MemberResource
 from tests.members.factories import MemberFactory
@@ -51,3 +53,16 @@ def test_a_status_is_read_by_its_label_in_the_importers_language(language, typed
 
     assert not result.has_validation_errors()
     assert Member.objects.get(pk=member.pk).status == Member.Status.SUSPENDED
+
+
+@pytest.mark.parametrize("new", [True, False], ids=["new row", "changed row"])
+def test_the_previews_cells_read_as_the_librarys_own_diff(new):
+    left = ["", "same", "Kingston", "", "a < b & c", None, "line\nbreak", "Port of Spain"]
+    right = ["", "same", "Montego Bay", "added", "a < b", "None", "line\nbreaks", "Pt. Spain"]
+    diffs = []
+    for diff_class in (Diff, RowDiff):
+        diff = diff_class(MemberResource(), Member(), new)
+        diff.left, diff.right = left, right
+        diffs.append(diff.as_html())
+
+    assert diffs[0] == diffs[1]
