@@ -227,12 +227,12 @@ def build_briefings(today):
 # What becomes of a year's dues invoices, and how often. Earlier years are settled but for a
 # few still open long enough to be proposed for lapsing; this year's, due six weeks ago, are
 # still coming in. A voided invoice is issued again, corrected, and paid.
-OUTCOMES = {"paid": 85, "instalments": 5, "part": 3, "unpaid": 3, "waived": 3, "voided": 1}
+OUTCOMES = {"paid": 88, "instalments": 5, "part": 2, "unpaid": 2, "waived": 2, "voided": 1}
 THIS_YEAR_OUTCOMES = {
-    "paid": 60,
+    "paid": 72,
     "instalments": 8,
-    "part": 10,
-    "unpaid": 18,
+    "part": 7,
+    "unpaid": 9,
     "waived": 2,
     "voided": 2,
 }
