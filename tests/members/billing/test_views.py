@@ -122,14 +122,27 @@ def test_another_members_invoices_are_not_listed(client, invoice, member_admin_b
 
 
 def test_dashboard_shows_balance_and_an_overdue_banner_that_says_what_to_do(
-    client, member_a, operator_a
+    client, member_a, member_admin_a
 ):
-    dues_invoice(member_a, issued_on=timezone.localdate() - datetime.timedelta(days=60))
-    client.force_login(operator_a)
+    invoice = dues_invoice(member_a, issued_on=timezone.localdate() - datetime.timedelta(days=60))
+    client.force_login(member_admin_a)
     response = client.get(reverse("members:portal"))
     assert "5000.00 USD" in response.text
     assert "Dues overdue" in response.text
     assert "Pay by bank transfer with the invoice number as the reference" in response.text
+    assert invoice.get_pdf_url() in response.text
+
+
+def test_overdue_banner_sends_an_operator_without_a_billing_role_to_those_who_pay(
+    client, member_a, operator_a
+):
+    invoice = dues_invoice(member_a, issued_on=timezone.localdate() - datetime.timedelta(days=60))
+    client.force_login(operator_a)
+    response = client.get(reverse("members:portal"))
+    assert "Dues overdue" in response.text
+    assert "member admins and billing contact have the invoice" in response.text
+    assert "the bank details are on the invoice" not in response.text
+    assert invoice.get_pdf_url() not in response.text
 
 
 def test_dashboard_shows_the_next_due_date_and_no_banner_before_it(client, member_a, operator_a):
