@@ -2,6 +2,7 @@
 works out again for every cell of every row is written here once per column, once per
 process, or in Python."""
 
+import dataclasses
 import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,8 +38,13 @@ def _icon_url(value: bool | None) -> str:
 
 
 def boolean_icon(value: bool | None) -> str:
-    """The admin's yes/no icon, with the static file's address looked up once per process
-    rather than once a row."""
+    """The admin's yes/no icon, written once per process rather than once a row."""
+    # By type as well: 1 is shown as "1", True as "True".
+    return _boolean_icon(type(value).__name__, value)
+
+
+@cache
+def _boolean_icon(_type: str, value: bool | None) -> str:
     return format_html('<img src="{}" alt="{}">', _icon_url(value), value)
 
 
@@ -61,7 +67,8 @@ class QuickRowsMixin:
 class Column:
     """One column of a change list, with what Django's items_for_result works out again for
     each cell worked out once: the field or admin callable, the empty value, the classes,
-    whether it links to the object, and a field's choice labels."""
+    whether it links to the object, and a field's choice labels. What a value of a plain
+    type (a status, a date, a city) shows is written once for the page too."""
 
     name: str
     classes: list[str]
@@ -71,30 +78,44 @@ class Column:
     value: Callable[[models.Model], Any]
     show: Callable[[Any], Any]
     nowrap_by_value: bool
+    written: dict[tuple[type, Any], str] = dataclasses.field(default_factory=dict)
 
     def cell(self, cl: ChangeList, obj: models.Model) -> str:
         try:
             value = self.value(obj)
         except ObjectDoesNotExist:
-            shown, classes = self.empty, [f"field-{self.name}"]
+            shown, classes = escape(self.empty), [f"field-{self.name}"]
         else:
-            shown, classes = self.show(value), self.classes
+            shown, classes = self.write(value), self.classes
             if self.nowrap_by_value and isinstance(value, (datetime.date, datetime.time)):
                 classes = [*classes, "nowrap"]
         attributes = f' class="{" ".join(classes)}"'
         if self.tag is None:
-            return SafeString(f"<td{attributes}>{escape(shown)}</td>")
+            return SafeString(f"<td{attributes}>{shown}</td>")
         try:
             url = self.url(obj)
         except NoReverseMatch:
-            content = escape(shown)
+            content = shown
         else:
             popup = ""
             if cl.is_popup:
                 opener = obj.serializable_value(str(cl.to_field) if cl.to_field else cl.pk_attname)
                 popup = f' data-popup-opener="{escape(opener)}"'
-            content = f'<a href="{escape(url)}"{popup}>{escape(shown)}</a>'
+            content = f'<a href="{escape(url)}"{popup}>{shown}</a>'
         return SafeString(f"<{self.tag}{attributes}>{content}</{self.tag}>")
+
+    def write(self, value: Any) -> str:
+        """What `value` shows, escaped. Values of these types that are equal show the same;
+        a decimal does not (1.0 and 1.00), nor, in general, an object."""
+        if type(value) not in PLAIN_TYPES:
+            return escape(self.show(value))
+        key = (type(value), value)
+        if key not in self.written:
+            self.written[key] = escape(self.show(value))
+        return self.written[key]
+
+
+PLAIN_TYPES = {str, int, bool, datetime.date, type(None)}
 
 
 # Stands for the primary key in an address worked out once for every row of a page.

@@ -23,7 +23,7 @@ def test_a_rows_action_checkbox_is_the_markup_django_writes(db):
 
 
 def test_a_boolean_icon_is_the_one_the_admin_shows():
-    for value in (True, False, None):
+    for value in (True, False, None, 1, 0):
         assert boolean_icon(value) == _boolean_icon(value)
 
 
