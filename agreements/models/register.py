@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, Func, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Case, Exists, Func, OuterRef, Prefetch, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +109,37 @@ EXPIRING_WITHIN_DAYS = 90
 
 
 class AgreementQuerySet(WatchedQuerySet):
+    @staticmethod
+    def _expiring(days: int, today: datetime.date) -> Q:
+        return Q(
+            status=Agreement.Status.ACTIVE,
+            expires_on__gte=today,
+            expires_on__lte=today + datetime.timedelta(days=days),
+        )
+
+    @staticmethod
+    def _review_overdue(today: datetime.date) -> Q:
+        return Q(
+            status__in=[Agreement.Status.ACTIVE, Agreement.Status.NEGOTIATION],
+            next_review_on__lt=today,
+        )
+
+    @staticmethod
+    def _in_notice_period(today: datetime.date) -> Q:
+        """Of rows annotated with `notice_from` (AgreementQuerySet.with_notice_from)."""
+        return Q(
+            status=Agreement.Status.ACTIVE,
+            renewal=Agreement.Renewal.NOTICE,
+            notice_from__lte=today,
+            expires_on__gte=today,
+        )
+
+    @staticmethod
+    def _flag(condition: Q) -> Case:
+        """True for a row that meets `condition`, false for any other, an unknown (NULL) date
+        included, as a filter by it would find the row or not."""
+        return Case(When(condition, then=Value(True)), default=Value(False))
+
     def visible_to(self, clearance: Clearance):
         """What a viewer may see, by the agreement's confidentiality."""
         if clearance.may_see_register:
@@ -116,19 +147,10 @@ class AgreementQuerySet(WatchedQuerySet):
         return self.filter(confidentiality__in=clearance.confidentialities)
 
     def expiring_within(self, days, today=None):
-        today = today or timezone.localdate()
-        return self.filter(
-            status=Agreement.Status.ACTIVE,
-            expires_on__gte=today,
-            expires_on__lte=today + datetime.timedelta(days=days),
-        )
+        return self.filter(self._expiring(days, today or timezone.localdate()))
 
     def review_overdue(self, today=None):
-        today = today or timezone.localdate()
-        return self.filter(
-            status__in=[Agreement.Status.ACTIVE, Agreement.Status.NEGOTIATION],
-            next_review_on__lt=today,
-        )
+        return self.filter(self._review_overdue(today or timezone.localdate()))
 
     def review_due_within(self, days, today=None):
         today = today or timezone.localdate()
@@ -146,30 +168,19 @@ class AgreementQuerySet(WatchedQuerySet):
     def in_notice_period(self, today=None):
         """Active agreements renewed by notice whose notice period has begun: the last days
         in which either side may still give notice."""
-        today = today or timezone.localdate()
-        return self.with_notice_from().filter(
-            status=Agreement.Status.ACTIVE,
-            renewal=Agreement.Renewal.NOTICE,
-            notice_from__lte=today,
-            expires_on__gte=today,
-        )
+        return self.with_notice_from().filter(self._in_notice_period(today or timezone.localdate()))
 
     def with_flags(self, today=None):
         """Annotates what needs attention, for badges and banners without a query per row:
         `flag_review_overdue`, `flag_expiring` (within 90 days), `flag_in_notice`,
-        `flag_commitments_past_due`."""
+        `flag_commitments_past_due`. The first three are the conditions the filters above
+        apply, worked out on each row itself rather than by a subquery each."""
         today = today or timezone.localdate()
-        flags = {
-            "flag_review_overdue": self.review_overdue(today),
-            "flag_expiring": self.expiring_within(EXPIRING_WITHIN_DAYS, today),
-            "flag_in_notice": self.in_notice_period(today),
-        }
         past_due = Commitment.objects.past_due(today).filter(agreement=OuterRef("pk"))
         return self.with_notice_from().annotate(
-            **{
-                name: Exists(matching.filter(pk=OuterRef("pk")).values("pk"))
-                for name, matching in flags.items()
-            },
+            flag_review_overdue=self._flag(self._review_overdue(today)),
+            flag_expiring=self._flag(self._expiring(EXPIRING_WITHIN_DAYS, today)),
+            flag_in_notice=self._flag(self._in_notice_period(today)),
             flag_commitments_past_due=Exists(past_due),
         )
 
