@@ -155,6 +155,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The portal's queries take milliseconds; PostgreSQL compiles one to machine code (JIT)
+    # once its estimated cost crosses a threshold the register's growth alone can cross,
+    # and the compiling then takes longer than the query.
+    database_options = DATABASES["default"].setdefault("OPTIONS", {})
+    database_options["options"] = f"{database_options.get('options', '')} -c jit=off".strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

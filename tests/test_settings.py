@@ -3,6 +3,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from django.db import connection
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -53,3 +56,12 @@ def test_an_unknown_cache_url_is_refused_clearly():
 
 def test_development_starts_without_secret_key():
     assert load_settings(DEBUG="true").returncode == 0
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit_compilation():
+    if connection.vendor != "postgresql":
+        pytest.skip("JIT compilation is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

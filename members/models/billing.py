@@ -112,19 +112,22 @@ class InvoiceStatus(models.TextChoices):
     WAIVED = "waived", _("Waived")
 
 
+def paid_so_far():
+    """The sum of an invoice's payments (nought without any), in a query on invoices."""
+    paid = (
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .order_by()
+        .values("invoice")
+        .annotate(paid=Sum("amount"))
+        .values("paid")
+    )
+    return Coalesce(Subquery(paid, output_field=DecimalField(**MONEY)), ZERO)
+
+
 class InvoiceQuerySet(WatchedQuerySet):
     def with_amounts(self):
         """Annotate `amount_paid` and `amount_due`, one subquery for every row."""
-        paid = (
-            Payment.objects.filter(invoice=OuterRef("pk"))
-            .order_by()
-            .values("invoice")
-            .annotate(paid=Sum("amount"))
-            .values("paid")
-        )
-        return self.annotate(
-            amount_paid=Coalesce(Subquery(paid, output_field=DecimalField(**MONEY)), ZERO)
-        ).annotate(
+        return self.annotate(amount_paid=paid_so_far()).annotate(
             amount_due=ExpressionWrapper(
                 F("total") - F("amount_paid"), output_field=DecimalField(**MONEY)
             )
@@ -152,10 +155,31 @@ class InvoiceQuerySet(WatchedQuerySet):
     def open(self):
         return self.live().with_amounts().filter(amount_due__gt=0)
 
-    def overdue(self, *, on: datetime.date | None = None, days: int = 0):
-        """Open invoices whose due date is more than `days` before `on` (today)."""
+    def unpaid(self):
+        """Those not paid in full, each judged by the sum of its own payments: the cheaper
+        way for a member's few invoices."""
+        return self.filter(total__gt=paid_so_far())
+
+    def unpaid_across_register(self):
+        """unpaid(), judged by one grouped sum of all the payments rather than a sum per
+        invoice: the cheaper way across the register, where thousands of invoices are past
+        due. The grouping stays in its own subquery, so that joins added later cannot count
+        a payment twice."""
+        paid_short = (
+            Invoice.objects.alias(paid=Coalesce(Sum("payments__amount"), ZERO))
+            .filter(paid__lt=F("total"))
+            .values("pk")
+        )
+        return self.filter(pk__in=paid_short)
+
+    def past_due(self, *, on: datetime.date | None = None, days: int = 0):
+        """Invoices whose due date is more than `days` before `on` (today)."""
         on = on or timezone.localdate()
-        return self.open().filter(due_on__lt=on - datetime.timedelta(days=days))
+        return self.filter(due_on__lt=on - datetime.timedelta(days=days))
+
+    def overdue(self, *, on: datetime.date | None = None, days: int = 0):
+        """Open invoices past due, found across the register."""
+        return self.live().past_due(on=on, days=days).unpaid_across_register()
 
     def dues(self):
         return self.filter(kind=Invoice.Kind.DUES)

@@ -65,35 +65,51 @@ class Benefit(models.Model):
         return self.name
 
 
+def invoice_objects():
+    # The invoices are reached through the reverse relation: the billing models build on
+    # this module, which must not import them back.
+    return Member._meta.get_field("invoices").related_model.objects
+
+
+def overdue_record():
+    """A member's dues recorded overdue without an invoice (an imported past year)."""
+    return Dues.objects.filter(
+        member=OuterRef("pk"), status=Dues.Status.OVERDUE, invoices__isnull=True
+    )
+
+
+def owing_dues(on=None) -> Q:
+    """The condition of MemberQuerySet.with_standing()'s `has_overdue_dues`, with the overdue
+    invoices of the whole register found at once (InvoiceQuerySet.overdue) rather than member
+    by member."""
+    overdue_invoices = invoice_objects().dues().overdue(on=on, days=settings.DUES_GRACE_DAYS)
+    return Q(pk__in=overdue_invoices.values("member")) | Q(Exists(overdue_record()))
+
+
 class MemberQuerySet(WatchedQuerySet):
     def with_standing(self, on=None):
         """Annotate `has_overdue_dues` so lists can show standing without a query per row.
 
         Standing follows the money: a dues invoice still open more than DUES_GRACE_DAYS after
         its due date. Dues recorded without an invoice (an imported past year) count by the
-        status they were recorded with."""
-        # The invoices are reached through the reverse relation: the billing models build on
-        # this module, which must not import them back.
-        invoices = Member._meta.get_field("invoices").related_model.objects
+        status they were recorded with. Each row is judged by its own invoices, the cheaper
+        way for a page of members; in_good_standing() and not_in_good_standing() filter the
+        whole register with owing_dues() instead."""
         overdue_invoice = (
-            invoices.dues()
+            invoice_objects()
+            .dues()
             .filter(member=OuterRef("pk"))
-            .overdue(on=on, days=settings.DUES_GRACE_DAYS)
+            .live()
+            .past_due(on=on, days=settings.DUES_GRACE_DAYS)
+            .unpaid()
         )
-        overdue_record = Dues.objects.filter(
-            member=OuterRef("pk"), status=Dues.Status.OVERDUE, invoices__isnull=True
-        )
-        return self.annotate(has_overdue_dues=Exists(overdue_invoice) | Exists(overdue_record))
+        return self.annotate(has_overdue_dues=Exists(overdue_invoice) | Exists(overdue_record()))
 
     def in_good_standing(self):
-        return (
-            self.with_standing().filter(status=Member.Status.ACTIVE).filter(has_overdue_dues=False)
-        )
+        return self.with_standing().filter(status=Member.Status.ACTIVE).exclude(owing_dues())
 
     def not_in_good_standing(self):
-        return self.with_standing().filter(
-            ~Q(status=Member.Status.ACTIVE) | Q(has_overdue_dues=True)
-        )
+        return self.with_standing().filter(~Q(status=Member.Status.ACTIVE) | owing_dues())
 
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
