@@ -60,16 +60,12 @@
     });
   }
 
-  var pending = false;
-  function soon() {
-    if (pending) return;
-    pending = true;
-    window.setTimeout(function () { pending = false; nameControls(); }, 50);
-  }
-
+  // Named in the observer itself, not a moment later: its callback runs before any other
+  // script or assistive technology reads the page, so no one meets a control drawn unnamed.
+  // Setting attributes adds no child, so naming does not wake the observer again.
   document.addEventListener("DOMContentLoaded", function () {
     nameControls();
-    new MutationObserver(soon).observe(document.body, { childList: true, subtree: true });
+    new MutationObserver(nameControls).observe(document.body, { childList: true, subtree: true });
   });
   window.addEventListener("load", nameControls);
 })();
