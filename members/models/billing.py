@@ -160,17 +160,12 @@ class InvoiceQuerySet(WatchedQuerySet):
         way for a member's few invoices."""
         return self.filter(total__gt=paid_so_far())
 
-    def unpaid_across_register(self):
+    def unpaid_grouped(self):
         """unpaid(), judged by one grouped sum of all the payments rather than a sum per
         invoice: the cheaper way across the register, where thousands of invoices are past
-        due. The grouping stays in its own subquery, so that joins added later cannot count
-        a payment twice."""
-        paid_short = (
-            Invoice.objects.alias(paid=Coalesce(Sum("payments__amount"), ZERO))
-            .filter(paid__lt=F("total"))
-            .values("pk")
-        )
-        return self.filter(pk__in=paid_short)
+        due. The rows are grouped: take only their keys or members from it (values()), and
+        join nothing to it, which would count a payment twice."""
+        return self.alias(paid=Coalesce(Sum("payments__amount"), ZERO)).filter(paid__lt=F("total"))
 
     def past_due(self, *, on: datetime.date | None = None, days: int = 0):
         """Invoices whose due date is more than `days` before `on` (today)."""
@@ -178,8 +173,10 @@ class InvoiceQuerySet(WatchedQuerySet):
         return self.filter(due_on__lt=on - datetime.timedelta(days=days))
 
     def overdue(self, *, on: datetime.date | None = None, days: int = 0):
-        """Open invoices past due, found across the register."""
-        return self.live().past_due(on=on, days=days).unpaid_across_register()
+        """Open invoices past due, found across the register (unpaid_grouped()); the grouping
+        stays in a subquery, so that a join added later cannot count a payment twice."""
+        unpaid = Invoice.objects.unpaid_grouped().values("pk")
+        return self.live().past_due(on=on, days=days).filter(pk__in=unpaid)
 
     def dues(self):
         return self.filter(kind=Invoice.Kind.DUES)

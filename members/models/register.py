@@ -80,10 +80,17 @@ def overdue_record():
 
 def owing_dues(on=None) -> Q:
     """The condition of MemberQuerySet.with_standing()'s `has_overdue_dues`, with the overdue
-    invoices of the whole register found at once (InvoiceQuerySet.overdue) rather than member
-    by member."""
-    overdue_invoices = invoice_objects().dues().overdue(on=on, days=settings.DUES_GRACE_DAYS)
-    return Q(pk__in=overdue_invoices.values("member")) | Q(Exists(overdue_record()))
+    invoices of the whole register found at once (InvoiceQuerySet.unpaid_grouped) rather than
+    member by member."""
+    owing = (
+        invoice_objects()
+        .dues()
+        .live()
+        .past_due(on=on, days=settings.DUES_GRACE_DAYS)
+        .unpaid_grouped()
+        .values("member")
+    )
+    return Q(pk__in=owing) | Q(Exists(overdue_record()))
 
 
 class MemberQuerySet(WatchedQuerySet):

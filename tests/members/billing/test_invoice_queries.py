@@ -48,6 +48,10 @@ def test_overdue_across_the_register_agrees_with_each_invoice_judged_alone(invoi
     assert set(Invoice.objects.overdue()) == set(each_alone)
 
 
+def test_the_grouped_sum_finds_the_unpaid_invoices_each_invoice_finds(invoices):
+    assert set(Invoice.objects.unpaid_grouped()) == set(Invoice.objects.unpaid())
+
+
 def test_overdue_agrees_with_the_open_invoices_past_due(invoices):
     today = timezone.localdate()
 
