@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from agreements.apps import BRIEFINGS, SEATS
+from agreements.apps import BRIEFINGS, REGISTER, SEATS
 from agreements.models import (
     Agreement,
     Appointment,
@@ -25,7 +25,7 @@ from agreements.models.register import EXPIRING_WITHIN_DAYS
 from canto_portal.attention import BOARD, MEMBER, SECRETARIAT, AttentionItem, Severity, provides
 from canto_portal.formats import short_date
 from members.apps import MEMBERS
-from members.attention import ENDING_WITHIN_DAYS, Visit, admin_list
+from members.attention import ENDING_WITHIN_DAYS, Visit, admin_list, kept
 
 REVIEW_DUE_WITHIN_DAYS = 30
 
@@ -34,7 +34,8 @@ def register_link(**filters) -> str:
     return f"{reverse('agreements:register')}?{urlencode(filters)}"
 
 
-@provides(BOARD)
+@provides(BOARD, shows=[REGISTER])
+@kept(shows=[REGISTER])
 def reviews(today: datetime.date) -> Iterator[AttentionItem]:
     yield AttentionItem(
         label=_("Reviews overdue"),
@@ -50,7 +51,8 @@ def reviews(today: datetime.date) -> Iterator[AttentionItem]:
     )
 
 
-@provides(BOARD)
+@provides(BOARD, shows=[REGISTER])
+@kept(shows=[REGISTER])
 def expiry(today: datetime.date) -> Iterator[AttentionItem]:
     yield AttentionItem(
         label=_("Agreements in their notice period"),
@@ -66,7 +68,8 @@ def expiry(today: datetime.date) -> Iterator[AttentionItem]:
     )
 
 
-@provides(BOARD)
+@provides(BOARD, shows=[REGISTER])
+@kept(shows=[REGISTER])
 def commitments(today: datetime.date) -> Iterator[AttentionItem]:
     past_due = list(
         Agreement.objects.filter(commitments__in=Commitment.objects.past_due(today))
@@ -87,7 +90,8 @@ def commitments(today: datetime.date) -> Iterator[AttentionItem]:
     )
 
 
-@provides(BOARD)
+@provides(BOARD, shows=[SEATS])
+@kept(shows=[SEATS])
 def seats(today: datetime.date) -> Iterator[AttentionItem]:
     representatives = reverse("agreements:representatives")
     yield AttentionItem(
@@ -104,6 +108,7 @@ def seats(today: datetime.date) -> Iterator[AttentionItem]:
     )
 
 
+# Resolutions belong to no scope: counted afresh on every view.
 @provides(BOARD)
 def decisions(today: datetime.date) -> Iterator[AttentionItem]:
     yield AttentionItem(
@@ -150,8 +155,23 @@ def briefings_since_last_visit(visit: Visit) -> Iterator[AttentionItem]:
     )
 
 
-@provides(SECRETARIAT)
+@provides(SECRETARIAT, shows=[SEATS, BRIEFINGS])
 def back_office(today: datetime.date) -> Iterator[AttentionItem]:
+    yield from seats_and_briefings(today)
+    # Alerts sent belong to no scope: counted afresh on every view.
+    week_ago = today - datetime.timedelta(days=7)
+    yield AttentionItem(
+        label=_("Alerts sent in the last 7 days"),
+        count=SentAlert.objects.filter(sent_at__date__gt=week_ago).count(),
+        link=admin_list(
+            SentAlert,
+            sent_at__gte=week_ago.isoformat(),
+        ),
+    )
+
+
+@kept(shows=[SEATS, BRIEFINGS])
+def seats_and_briefings(today: datetime.date) -> Iterator[AttentionItem]:
     yield AttentionItem(
         label=_("Council seat terms ending within 90 days"),
         count=Appointment.objects.ending_within(ENDING_WITHIN_DAYS, today).count(),
@@ -168,13 +188,4 @@ def back_office(today: datetime.date) -> Iterator[AttentionItem]:
         label=_("Briefings waiting for the partner"),
         count=Briefing.objects.filter(status=Briefing.Status.SUBMITTED).count(),
         link=admin_list(Briefing, status__exact=Briefing.Status.SUBMITTED),
-    )
-    week_ago = today - datetime.timedelta(days=7)
-    yield AttentionItem(
-        label=_("Alerts sent in the last 7 days"),
-        count=SentAlert.objects.filter(sent_at__date__gt=week_ago).count(),
-        link=admin_list(
-            SentAlert,
-            sent_at__gte=week_ago.isoformat(),
-        ),
     )

@@ -4,17 +4,27 @@ panel (canto_portal/attention.py): the agreements app adds council seat terms an
 published since the last visit."""
 
 import datetime
-from collections.abc import Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from canto_portal.attention import MEMBER, SECRETARIAT, AttentionItem, Severity, provides
+from canto_portal.attention import (
+    MEMBER,
+    SECRETARIAT,
+    AttentionItem,
+    Provider,
+    Severity,
+    provides,
+)
 from canto_portal.formats import short_date
+from canto_portal.fragments import NotKept, cached
 from members.apps import MEMBERS
 from members.balances import billing_summary
 from members.models import BoardTerm, Dues, Invitation, Invoice, Member
@@ -86,13 +96,47 @@ def board_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
         )
 
 
+@dataclass(frozen=True)
+class Day:
+    """The day a staff panel's counts are for."""
+
+    on: datetime.date
+
+
+def kept(*, shows: Iterable[str]) -> Callable[[Provider], Provider]:
+    """A staff panel's provider whose items, counted as of a day from the data of `shows`
+    alone, are kept in the cache until that data changes. Only today's are kept: another day
+    is counted afresh, as each date a visitor types would add an entry.
+
+    Kept provider by provider rather than panel by panel: some of the staff panels' items
+    read records no scope watches (resolutions, alerts sent) or move with the time of day
+    (invitations expiring), and those are counted afresh on every view."""
+    shows = sorted(shows)
+
+    def decorate(provider: Provider) -> Provider:
+        name = f"attention:{provider.__module__}.{provider.__name__}"
+
+        def count(day: Day) -> list[AttentionItem] | NotKept:
+            items = list(provider(day.on))
+            return items if day.on == timezone.localdate() else NotKept(items)
+
+        @functools.wraps(provider)
+        def from_cache(today: datetime.date) -> list[AttentionItem]:
+            return cached(name, count, shows=shows, key=Day(today))
+
+        return from_cache
+
+    return decorate
+
+
 def admin_list(model, **filters) -> str:
     """A change list of the back office, filtered."""
     url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
     return f"{url}?{urlencode(filters)}" if filters else url
 
 
-@provides(SECRETARIAT)
+@provides(SECRETARIAT, shows=[MEMBERS])
+@kept(shows=[MEMBERS])
 def register_in_arrears(today: datetime.date) -> Iterator[AttentionItem]:
     yield AttentionItem(
         label=_("Members not in good standing"),
@@ -114,16 +158,10 @@ def register_in_arrears(today: datetime.date) -> Iterator[AttentionItem]:
     )
 
 
-@provides(SECRETARIAT)
+@provides(SECRETARIAT, shows=[MEMBERS])
 def people(today: datetime.date) -> Iterator[AttentionItem]:
-    yield AttentionItem(
-        label=_("Board terms ending within 90 days"),
-        count=BoardTerm.objects.current(today)
-        .filter(ends_on__lte=today + datetime.timedelta(days=ENDING_WITHIN_DAYS))
-        .count(),
-        link=admin_list(BoardTerm, term="ending"),
-        severity=Severity.SOON,
-    )
+    yield from board_terms_ending_soon(today)
+    # Invitations expire at a time of day, not at midnight: counted afresh.
     invitations = Invitation.objects.aggregate(
         pending=Count("pk", filter=Q(pk__in=Invitation.objects.pending().values("pk"))),
         expired=Count("pk", filter=Q(pk__in=Invitation.objects.expired().values("pk"))),
@@ -137,5 +175,17 @@ def people(today: datetime.date) -> Iterator[AttentionItem]:
         label=_("Invitations expired, never accepted"),
         count=invitations["expired"],
         link=admin_list(Invitation, state="expired"),
+        severity=Severity.SOON,
+    )
+
+
+@kept(shows=[MEMBERS])
+def board_terms_ending_soon(today: datetime.date) -> Iterator[AttentionItem]:
+    yield AttentionItem(
+        label=_("Board terms ending within 90 days"),
+        count=BoardTerm.objects.current(today)
+        .filter(ends_on__lte=today + datetime.timedelta(days=ENDING_WITHIN_DAYS))
+        .count(),
+        link=admin_list(BoardTerm, term="ending"),
         severity=Severity.SOON,
     )

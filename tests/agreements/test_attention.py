@@ -4,12 +4,15 @@ handled, for the Board and the Secretariat only."""
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from agreements.models import Agreement, Commitment, Confidentiality, Seat
+from tests.agreements.board.factories import ResolutionFactory
 from tests.agreements.factories import AgreementFactory, CommitmentFactory
-from tests.agreements.factories_seats import AppointmentFactory
+from tests.agreements.factories_seats import AppointmentFactory, SeatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +115,59 @@ def test_the_pictures_page_shows_every_chart_with_its_download(client, board_use
 def test_member_operators_may_not_open_the_pictures_page(client, operator_a):
     client.force_login(operator_a)
     assert client.get("/board/charts/").status_code == 403
+
+
+def count_of(client, label):
+    items = {item.label: item.count for item in client.get(BOARD_PAGE).context["items"]}
+    return items.get(label, 0)
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+@pytest.mark.parametrize(
+    ("label", "record"),
+    [
+        ("Reviews overdue", lambda: AgreementFactory(next_review_on=days(-3))),
+        ("Agreements expiring within 90 days", lambda: AgreementFactory(expires_on=days(20))),
+        ("Resolutions waiting for a vote", ResolutionFactory),
+    ],
+    ids=["review overdue", "agreement expiring", "resolution"],
+)
+def test_a_record_added_after_a_view_is_counted_on_the_next(client, board_user, label, record):
+    client.force_login(board_user)
+    assert count_of(client, label) == 0
+    record()
+    assert count_of(client, label) == 1
+
+
+def test_a_commitment_met_leaves_the_count_at_once(client, board_user):
+    commitment = CommitmentFactory(due_on=days(-1), status=Commitment.Status.IN_PROGRESS)
+    client.force_login(board_user)
+    assert count_of(client, "Agreements with commitments past due") == 1
+    commitment.status = Commitment.Status.MET
+    commitment.save()
+    assert count_of(client, "Agreements with commitments past due") == 0
+
+
+def test_a_seat_filled_is_counted_at_once(client, board_user):
+    seat = SeatFactory()
+    client.force_login(board_user)
+    vacant = count_of(client, "Council seats vacant")
+    AppointmentFactory(seat=seat, starts_on=days(-700), ends_on=days(30))
+    assert count_of(client, "Council seats vacant") == vacant - 1
+    assert count_of(client, "Council seat terms ending within 90 days") == 1
+
+
+def test_the_attention_page_seen_again_reads_its_counts_from_the_cache(client, board_user):
+    AgreementFactory(next_review_on=days(-3))
+    client.force_login(board_user)
+    # The login's roles and permissions, kept.
+    client.get("/board/charts/")
+    first = queries(client, BOARD_PAGE)
+    again = client.get(BOARD_PAGE)
+    assert queries(client, BOARD_PAGE) < first
+    assert "Reviews overdue" in again.text

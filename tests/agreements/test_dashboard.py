@@ -2,11 +2,21 @@
 lists showing them, as of today or of another day."""
 
 import datetime
+import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from agreements.models import Briefing, SentAlert
 from members.models import BoardTerm, Dues, Member
+from members.services import billing
+from members.services.people import invite
+from tests.agreements.factories_briefings import BriefingFactory
+from tests.agreements.factories_seats import AppointmentFactory
+from tests.cache_contents import stored_keys
+from tests.members.billing.factories import dues_invoice
 from tests.members.factories import BoardTermFactory, DuesFactory, MemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -86,3 +96,110 @@ def test_a_dues_reminder_without_an_invoice_sends_nothing(client, secretariat_us
         follow=True,
     )
     assert "0 reminders sent." in response.text
+
+
+def count_of(client, label, url="/admin/"):
+    items = counts(client.get(url))
+    return items[label].count if label in items else 0
+
+
+def dashboard(page):
+    """The dashboard's table of counts, without the as-of form and its CSRF token."""
+    return re.search(r"<table>.*?</table>", page, re.S).group(0)
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_a_payment_settling_an_overdue_invoice_lowers_the_count_at_once(client, secretariat_user):
+    invoice = dues_invoice()
+    client.force_login(secretariat_user)
+    assert count_of(client, "Invoices overdue") == 1
+    billing.record_payment(
+        invoice=invoice, amount=invoice.total, paid_on=timezone.localdate(), by=secretariat_user
+    )
+    assert count_of(client, "Invoices overdue") == 0
+
+
+def test_a_member_suspended_is_counted_at_once(client, secretariat_user):
+    member = MemberFactory()
+    client.force_login(secretariat_user)
+    before = count_of(client, "Members not in good standing")
+    member.status = Member.Status.SUSPENDED
+    member.save()
+    assert count_of(client, "Members not in good standing") == before + 1
+
+
+@pytest.mark.parametrize(
+    ("label", "record"),
+    [
+        ("Invoices overdue", dues_invoice),
+        (
+            "Board terms ending within 90 days",
+            lambda: BoardTermFactory(starts_on=days(-300), ends_on=days(30)),
+        ),
+        (
+            "Briefings waiting for the partner",
+            lambda: BriefingFactory(status=Briefing.Status.SUBMITTED),
+        ),
+        (
+            "Council seat terms ending within 90 days",
+            lambda: AppointmentFactory(starts_on=days(-700), ends_on=days(30)),
+        ),
+        ("Alerts sent in the last 7 days", lambda: SentAlert.objects.create(key="expiry-90:t")),
+    ],
+    ids=["overdue invoice", "board term", "briefing submitted", "seat term", "alert sent"],
+)
+def test_a_record_added_after_a_view_is_counted_on_the_next(
+    client, secretariat_user, label, record
+):
+    client.force_login(secretariat_user)
+    assert count_of(client, label) == 0
+    record()
+    assert count_of(client, label) == 1
+
+
+def test_an_invitation_sent_is_counted_at_once(client, secretariat_user, contact_a, mailoutbox):
+    client.force_login(secretariat_user)
+    assert count_of(client, "Invitations pending") == 0
+    invite(contact_a, invited_by=secretariat_user)
+    assert count_of(client, "Invitations pending") == 1
+
+
+def test_the_dashboard_seen_again_reads_its_counts_from_the_cache(client, secretariat_user):
+    client.force_login(secretariat_user)
+    # The login's roles and permissions, kept.
+    client.get("/admin/?on=2020-01-15")
+    first = queries(client, "/admin/")
+    assert queries(client, "/admin/") < first
+
+
+def test_the_dashboard_seen_again_shows_the_same_page(client, secretariat_user):
+    dues_invoice()
+    BoardTermFactory(starts_on=days(-300), ends_on=days(30))
+    client.force_login(secretariat_user)
+    first = client.get("/admin/").text
+    # The form's CSRF token changes from one view to the next; the counts do not.
+    assert dashboard(client.get("/admin/").text) == dashboard(first)
+    assert "Invoices overdue" in dashboard(first)
+
+
+def test_today_asked_by_name_reads_the_same_counts_from_the_cache(client, secretariat_user):
+    client.force_login(secretariat_user)
+    client.get("/admin/")
+    another_day = queries(client, "/admin/?on=2020-01-15")
+    assert queries(client, f"/admin/?on={timezone.localdate().isoformat()}") < another_day
+
+
+def test_another_day_is_counted_afresh_and_not_kept(client, secretariat_user):
+    client.force_login(secretariat_user)
+    # The login's roles and permissions, and today's counts, kept.
+    client.get("/admin/")
+    first = queries(client, "/admin/?on=2020-01-15")
+    before = stored_keys()
+    assert queries(client, "/admin/?on=2020-01-15") == first
+    assert queries(client, "/admin/?on=2020-01-16") == first
+    assert stored_keys() == before
