@@ -52,6 +52,7 @@ class PaymentResource(SpreadsheetResource):
     """Payments received, from a bank statement; keyed by the bank's reference."""
 
     required_columns = ("reference", "invoice", "amount", "currency", "paid_on")
+    key_columns = ("reference",)
 
     reference = text_field("reference")
     invoice = fields.Field(attribute="invoice", column_name="invoice", widget=InvoiceWidget())
@@ -90,27 +91,11 @@ class PaymentResource(SpreadsheetResource):
         super().before_import(dataset, **kwargs)
         self._recorded_by = kwargs.get("user")
 
-    def row_key(self, row):
-        return (plain_text(row.get("reference")).lower(),)
-
-    def check_repeated_key(self, row):
-        (reference,) = self.row_key(row)
-        if not reference:
-            return
-        first = self._seen_keys.setdefault(reference, self._row_number)
-        if first != self._row_number:
-            raise ValidationError(
-                {
-                    "reference": self.explain(
-                        "reference",
-                        _(
-                            "Row %(first)s of this file has the same bank reference. A bank "
-                            "gives each transfer its own reference: remove the repeated row."
-                        )
-                        % {"first": first},
-                    )
-                }
-            )
+    def repeated_key_message(self, first: int) -> str:
+        return _(
+            "Row %(first)s of this file has the same bank reference. A bank "
+            "gives each transfer its own reference: remove the repeated row."
+        ) % {"first": first}
 
     def get_instance(self, instance_loader, row):
         if not plain_text(row.get("reference")):

@@ -66,6 +66,9 @@ class SpreadsheetResource(resources.ModelResource):
 
     # Key columns that a file must have; other columns may be left out and keep their values.
     required_columns: tuple[str, ...] = ()
+    # The columns that name a row, to find one a file repeats: the required ones, unless a
+    # resource requires more columns than name a row.
+    key_columns: tuple[str, ...] = ()
 
     class Meta:
         skip_unchanged = True
@@ -305,9 +308,18 @@ class SpreadsheetResource(resources.ModelResource):
         self._row_number = kwargs.get("row_number") or 0
         self.check_repeated_key(row)
 
+    def row_key_columns(self) -> tuple[str, ...]:
+        return self.key_columns or self.required_columns
+
     def row_key(self, row):
         """The row's key as typed, to find a row that repeats an earlier one."""
-        return tuple(plain_text(row.get(c)).lower() for c in self.required_columns)
+        return tuple(plain_text(row.get(c)).lower() for c in self.row_key_columns())
+
+    def repeated_key_message(self, first: int) -> str:
+        return _(
+            "Row %(first)s of this file already has this %(key)s. Each may "
+            "appear only once in a file: merge the two rows."
+        ) % {"first": first, "key": " + ".join(self.row_key_columns())}
 
     def check_repeated_key(self, row):
         key = self.row_key(row)
@@ -315,18 +327,11 @@ class SpreadsheetResource(resources.ModelResource):
             return
         first = self._seen_keys.setdefault(key, self._row_number)
         if first != self._row_number:
-            column = self.required_columns[0]
+            column = self.row_key_columns()[0]
             raise ValidationError(
                 {
                     column: row_message(
-                        self._row_number,
-                        column,
-                        row.get(column),
-                        _(
-                            "Row %(first)s of this file already has this %(key)s. Each may "
-                            "appear only once in a file: merge the two rows."
-                        )
-                        % {"first": first, "key": " + ".join(self.required_columns)},
+                        self._row_number, column, row.get(column), self.repeated_key_message(first)
                     )
                 }
             )
