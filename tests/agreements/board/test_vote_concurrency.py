@@ -2,8 +2,6 @@
 and one director's two votes cannot both land. Needs real concurrent transactions, so
 PostgreSQL only."""
 
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
@@ -11,6 +9,7 @@ from django.db import connection
 from agreements.models import Vote
 from agreements.services.board import cast_vote
 from tests.agreements.board.factories import ResolutionFactory, director
+from tests.concurrency import at_once
 
 pytestmark = [
     pytest.mark.skipif(
@@ -23,28 +22,15 @@ pytestmark = [
 
 
 def vote_at_once(resolution, voters):
-    """cast_vote for each (director, choice), each in its own thread, released together."""
-    barrier = threading.Barrier(len(voters))
-    outcomes = [None] * len(voters)
-
-    def run(index, contact, choice):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = cast_vote(resolution=resolution, director=contact, choice=choice)
-        except ValidationError as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, contact, choice))
-        for index, (contact, choice) in enumerate(voters)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    """cast_vote for each (director, choice) on its own connection, all at the same moment."""
+    return at_once(
+        [
+            lambda contact=contact, choice=choice: cast_vote(
+                resolution=resolution, director=contact, choice=choice
+            )
+            for contact, choice in voters
+        ]
+    )
 
 
 def test_two_directors_voting_at_the_same_instant_are_both_counted():

@@ -3,7 +3,6 @@ may win. Needs real concurrent transactions, so PostgreSQL only; SQLite takes on
 writer at a time and has no exclusion constraint to test."""
 
 import datetime
-import threading
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from django.db import connection
 from agreements.models import Appointment, Seat
 from agreements.services import appoint
 from tests.agreements.factories_seats import SeatFactory
+from tests.concurrency import at_once
 from tests.members.factories import ContactFactory
 
 pytestmark = [
@@ -30,29 +30,13 @@ STARTS_ON = datetime.date(2026, 5, 1)
 
 
 def appoint_at_once(seat, contacts):
-    """Runs appoint() for each contact in its own thread (so its own connection), all
-    released together; returns what each returned or raised."""
-    barrier = threading.Barrier(len(contacts))
-    outcomes = [None] * len(contacts)
-
-    def run(index, contact):
-        try:
-            barrier.wait(timeout=10)
-            outcomes[index] = appoint(seat=seat, contact=contact, starts_on=STARTS_ON)
-        except ValidationError as error:
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=run, args=(index, contact))
-        for index, contact in enumerate(contacts)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
+    """appoint() for each contact on its own connection, all at the same moment."""
+    return at_once(
+        [
+            lambda contact=contact: appoint(seat=seat, contact=contact, starts_on=STARTS_ON)
+            for contact in contacts
+        ]
+    )
 
 
 @pytest.fixture

@@ -1,13 +1,12 @@
 """Two Secretariat staff issuing dues at the same moment, from two database connections:
 numbers never repeat and have no gap. PostgreSQL only: SQLite serialises writers."""
 
-import threading
-
 import pytest
 from django.db import connection
 
 from members.models import Invoice
 from members.services import billing
+from tests.concurrency import at_once
 from tests.members.billing.factories import YEAR, rate
 from tests.members.factories import MemberFactory, UserFactory
 
@@ -21,23 +20,12 @@ pytestmark = [
 
 
 def issue_at_once(users, before_issue):
-    barrier = threading.Barrier(len(users))
-    outcomes = [None] * len(users)
-
-    def run(index, user):
-        try:
-            before_issue(index)
-            barrier.wait(timeout=10)
-            outcomes[index] = billing.issue_dues(year=YEAR, by=user)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(users)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+    """issue_dues by each user on its own connection, all at the same moment, each after
+    `before_issue(its index)`."""
+    return at_once(
+        [lambda user=user: billing.issue_dues(year=YEAR, by=user) for user in users],
+        prepare=before_issue,
+    )
 
 
 def test_two_issuers_at_once_never_share_a_number_and_leave_no_gap():
