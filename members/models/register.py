@@ -113,10 +113,10 @@ class MemberQuerySet(WatchedQuerySet):
         return self.annotate(has_overdue_dues=Exists(overdue_invoice) | Exists(overdue_record()))
 
     def in_good_standing(self):
-        return self.with_standing().filter(status=Member.Status.ACTIVE).exclude(owing_dues())
+        return self.filter(status=Member.Status.ACTIVE).exclude(owing_dues())
 
     def not_in_good_standing(self):
-        return self.with_standing().filter(~Q(status=Member.Status.ACTIVE) | owing_dues())
+        return self.filter(~Q(status=Member.Status.ACTIVE) | owing_dues())
 
     def active(self):
         return self.filter(status=Member.Status.ACTIVE)
