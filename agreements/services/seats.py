@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,8 @@ from members.models import Contact
 
 # The PostgreSQL exclusion constraint added by migration 0003.
 APPOINTMENT_OVERLAP_CONSTRAINT = "appointment_no_overlap_per_seat"
+# PostgreSQL's SQLSTATE for a transaction aborted to break a deadlock.
+DEADLOCK_DETECTED = "40P01"
 
 
 def appoint(
@@ -57,15 +59,15 @@ def appoint(
             )
             appointment.full_clean()
             appointment.save()
-    except IntegrityError as error:
+    except (IntegrityError, OperationalError) as error:
         raise overlap_conflict(error, appointment) from error
     return appointment
 
 
 def overlap_conflict(error, appointment):
     """The ValidationError for the PostgreSQL exclusion constraint refusing an overlapping
-    appointment that got past the checks in code; other integrity errors are re-raised."""
-    if APPOINTMENT_OVERLAP_CONSTRAINT not in str(error):
+    appointment that got past the checks in code; other database errors are re-raised."""
+    if not (APPOINTMENT_OVERLAP_CONSTRAINT in str(error) or lost_exclusion_deadlock(error)):
         raise error
     return ValidationError(
         appointment.overlap_error()
@@ -75,6 +77,21 @@ def overlap_conflict(error, appointment):
             "start": short_date(appointment.starts_on),
             "end": short_date(appointment.ends_on),
         }
+    )
+
+
+def lost_exclusion_deadlock(error: Exception) -> bool:
+    """Whether PostgreSQL aborted this insert to break a deadlock between two overlapping
+    appointments. It checks an exclusion constraint after inserting the row, so two
+    transactions that insert overlapping rows at once each wait for the other; it aborts one,
+    and the other keeps the seat."""
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    return (
+        getattr(cause, "sqlstate", None) == DEADLOCK_DETECTED
+        and diag is not None
+        and "exclusion constraint" in (diag.context or "")
+        and Appointment._meta.db_table in (diag.context or "")
     )
 
 

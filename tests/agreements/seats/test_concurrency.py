@@ -7,11 +7,11 @@ import time
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 
 from agreements.models import Appointment, Seat
 from agreements.services import appoint
-from tests.agreements.factories_seats import SeatFactory
+from tests.agreements.factories_seats import AppointmentFactory, SeatFactory
 from tests.concurrency import at_once
 from tests.members.factories import ContactFactory
 
@@ -80,3 +80,43 @@ def test_database_keeps_only_one_even_without_the_seat_lock(slow_validation, mon
     outcomes = appoint_at_once(seat, [ContactFactory(), ContactFactory()])
     assert sum(isinstance(outcome, ValidationError) for outcome in outcomes) == 1
     assert Appointment.objects.filter(seat=seat).count() == 1
+
+
+def test_an_appointment_aborted_to_break_a_deadlock_over_the_seat_is_refused_as_a_conflict():
+    # PostgreSQL checks the exclusion constraint after inserting the row, so two transactions
+    # whose rows overlap each other's can wait for each other; it aborts one to break the
+    # deadlock. Here another transaction holds February to April and then adds June to August,
+    # while the appointment for March to July waits for the first of those rows.
+    seat = SeatFactory()
+    contact = ContactFactory()
+    other, rival = ContactFactory(), ContactFactory()
+
+    def other_transaction():
+        with transaction.atomic():
+            AppointmentFactory(
+                seat=seat,
+                contact=other,
+                starts_on=datetime.date(2026, 2, 1),
+                ends_on=datetime.date(2026, 4, 30),
+            )
+            time.sleep(0.5)
+            return AppointmentFactory(
+                seat=seat,
+                contact=rival,
+                starts_on=datetime.date(2026, 6, 1),
+                ends_on=datetime.date(2026, 8, 31),
+            )
+
+    def appointment_in_between():
+        time.sleep(0.2)
+        return appoint(
+            seat=seat,
+            contact=contact,
+            starts_on=datetime.date(2026, 3, 1),
+            ends_on=datetime.date(2026, 7, 31),
+        )
+
+    other_outcome, outcome = at_once([other_transaction, appointment_in_between])
+    assert isinstance(other_outcome, Appointment)
+    assert isinstance(outcome, ValidationError)
+    assert not Appointment.objects.filter(contact=contact).exists()
