@@ -1,7 +1,8 @@
-"""The back office's sidebar list of apps and models written in Python: Django's
-admin/app_list.html tests the request's path three times for each of thirty models, and on a
-change list rendered afresh it took a sixth of the page's time. The same markup as the
-template, as nav_sidebar.html includes it (without change links)."""
+"""The back office's list of apps and models written in Python: Django's admin/app_list.html
+tests the request's path three times for each of thirty models, and on a change list rendered
+afresh it took a sixth of the page's time; on the index it took a third. The same markup as
+the template, as nav_sidebar.html includes it (without change links) and index.html (with
+them)."""
 
 from urllib.parse import quote
 
@@ -11,9 +12,9 @@ from django.utils.translation import gettext as _
 from canto_portal.escaping import escape
 
 
-def app_list(apps: list[dict], path: str) -> SafeString:
-    """admin/app_list.html with `app_list=apps` and `show_changelinks=False`, for a request
-    to `path`."""
+def app_list(apps: list[dict], path: str, *, show_changelinks: bool = False) -> SafeString:
+    """admin/app_list.html with `app_list=apps` and `show_changelinks`, for a request to
+    `path`."""
     if not apps:
         return SafeString(
             "\n\n\n  <p>" + _("You don’t have permission to view or edit anything.") + "</p>\n\n"
@@ -43,13 +44,13 @@ def app_list(apps: list[dict], path: str) -> SafeString:
             "        "
         )
         for model in app["models"]:
-            written.append(model_row(model, label, current))
+            written.append(model_row(model, label, current, show_changelinks))
         written.append("\n      </table>\n    </div>\n  ")
     written.append("\n\n")
     return SafeString("".join(written))
 
 
-def model_row(model: dict, label: str, current: str) -> str:
+def model_row(model: dict, label: str, current: str, show_changelinks: bool) -> str:
     name = escape(str(model["object_name"]).lower())
     admin_url = model.get("admin_url")
     add_url = model.get("add_url")
@@ -72,6 +73,18 @@ def model_row(model: dict, label: str, current: str) -> str:
         )
     else:
         add = "\n                <td></td>\n              "
+    change = ""
+    if admin_url and show_changelinks:
+        view_only = model.get("view_only")
+        kind, text = ("viewlink", _("View")) if view_only else ("changelink", _("Change"))
+        change = (
+            "\n                \n"
+            f'                  <td><a href="{escape(admin_url)}" class="{kind}" '
+            f'aria-describedby="{label}-{name}">{text}</a></td>\n'
+            "                \n              "
+        )
+    elif show_changelinks:
+        change = "\n                <td></td>\n              "
     return (
         "\n          \n"
         f'            <tr class="model-{name}{" current-model" if here else ""}">\n'
@@ -79,7 +92,7 @@ def model_row(model: dict, label: str, current: str) -> str:
         f"                {shown}\n"
         "              </th>\n\n"
         f"              {add}\n\n"
-        "              \n"
+        f"              {change}\n"
         "            </tr>\n"
         "          \n"
         "        "

@@ -8,10 +8,10 @@ from canto_portal.admin_sidebar import app_list
 from tests.members.factories import UserFactory
 
 
-def djangos_app_list(apps, path):
+def djangos_app_list(apps, path, show_changelinks=False):
     request = RequestFactory().get(path)
     return get_template("admin/app_list.html").render(
-        {"app_list": apps, "show_changelinks": False}, request
+        {"app_list": apps, "show_changelinks": show_changelinks}, request
     )
 
 
@@ -26,20 +26,29 @@ def apps_of_a_superuser(path):
     ["/admin/members/member/", "/admin/members/", "/admin/", "/admin/members/member/1/change/"],
 )
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_the_sidebars_list_of_apps_is_the_markup_djangos_template_writes(db, path, language):
+@pytest.mark.parametrize("show_changelinks", [False, True])
+def test_the_list_of_apps_is_the_markup_djangos_template_writes(
+    db, path, language, show_changelinks
+):
     with translation.override(language):
         apps = apps_of_a_superuser(path)
-        assert app_list(apps, path) == djangos_app_list(apps, path)
+        assert app_list(apps, path, show_changelinks=show_changelinks) == djangos_app_list(
+            apps, path, show_changelinks
+        )
 
 
-def test_a_model_without_an_add_or_list_page_is_written_as_djangos_template_writes_it(db):
+@pytest.mark.parametrize("show_changelinks", [False, True])
+def test_a_model_without_an_add_or_list_page_is_written_as_djangos_template_writes_it(
+    db, show_changelinks
+):
     apps = apps_of_a_superuser("/admin/members/member/")
     apps[0]["models"][0]["add_url"] = None
+    max(apps, key=lambda app: len(app["models"]))["models"][-1]["view_only"] = True
     apps[-1]["models"][0]["admin_url"] = None
     apps[-1]["models"][-1]["name"] = "Tom & <Jerry>"
-    assert app_list(apps, "/admin/members/member/") == djangos_app_list(
-        apps, "/admin/members/member/"
-    )
+    assert app_list(
+        apps, "/admin/members/member/", show_changelinks=show_changelinks
+    ) == djangos_app_list(apps, "/admin/members/member/", show_changelinks)
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
@@ -55,3 +64,10 @@ def test_the_member_lists_sidebar_is_djangos(client, secretariat_user):
         {"available_apps": response.context["available_apps"]}, response.wsgi_request
     )
     assert sidebar in response.content.decode()
+
+
+def test_the_index_lists_apps_as_djangos_index_does(client, secretariat_user):
+    client.force_login(secretariat_user)
+    response = client.get("/admin/")
+    listing = djangos_app_list(response.context["app_list"], "/admin/", show_changelinks=True)
+    assert listing in response.content.decode()

@@ -19,14 +19,10 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
-    OuterRef,
     Q,
-    Subquery,
-    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -36,7 +32,6 @@ from canto_portal.versions import WatchedQuerySet
 from members.models.register import Dues, Member, MembershipCategory
 
 MONEY: dict[str, Any] = {"max_digits": 12, "decimal_places": 2}
-ZERO = Value(Decimal("0"), output_field=DecimalField(**MONEY))
 
 
 class Currency(models.TextChoices):
@@ -112,37 +107,23 @@ class InvoiceStatus(models.TextChoices):
     WAIVED = "waived", _("Waived")
 
 
-def paid_so_far():
-    """The sum of an invoice's payments (nought without any), in a query on invoices."""
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk"))
-        .order_by()
-        .values("invoice")
-        .annotate(paid=Sum("amount"))
-        .values("paid")
-    )
-    return Coalesce(Subquery(paid, output_field=DecimalField(**MONEY)), ZERO)
-
-
 class InvoiceQuerySet(WatchedQuerySet):
     def with_amounts(self):
-        """Annotate `amount_paid` and `amount_due`, one subquery for every row."""
-        return self.annotate(amount_paid=paid_so_far()).annotate(
-            amount_due=ExpressionWrapper(
-                F("total") - F("amount_paid"), output_field=DecimalField(**MONEY)
-            )
+        """Annotate `amount_due`, the total less what was paid."""
+        return self.annotate(
+            amount_due=ExpressionWrapper(F("total") - F("paid"), output_field=DecimalField(**MONEY))
         )
 
     def with_status(self, today: datetime.date | None = None):
         """Annotate the derived `status_code` (an InvoiceStatus value) for lists."""
         today = today or timezone.localdate()
-        return self.with_amounts().annotate(
+        return self.annotate(
             status_code=Case(
                 When(voided_on__isnull=False, then=Value(InvoiceStatus.VOID)),
                 When(waived_on__isnull=False, then=Value(InvoiceStatus.WAIVED)),
-                When(amount_due__lte=0, then=Value(InvoiceStatus.PAID)),
+                When(paid__gte=F("total"), then=Value(InvoiceStatus.PAID)),
                 When(due_on__lt=today, then=Value(InvoiceStatus.OVERDUE)),
-                When(amount_paid__gt=0, then=Value(InvoiceStatus.PARTLY_PAID)),
+                When(paid__gt=0, then=Value(InvoiceStatus.PARTLY_PAID)),
                 default=Value(InvoiceStatus.ISSUED),
                 output_field=models.CharField(),
             )
@@ -153,19 +134,11 @@ class InvoiceQuerySet(WatchedQuerySet):
         return self.filter(voided_on__isnull=True, waived_on__isnull=True)
 
     def open(self):
-        return self.live().with_amounts().filter(amount_due__gt=0)
+        return self.live().unpaid()
 
     def unpaid(self):
-        """Those not paid in full, each judged by the sum of its own payments: the cheaper
-        way for a member's few invoices."""
-        return self.filter(total__gt=paid_so_far())
-
-    def unpaid_grouped(self):
-        """unpaid(), judged by one grouped sum of all the payments rather than a sum per
-        invoice: the cheaper way across the register, where thousands of invoices are past
-        due. The rows are grouped: take only their keys or members from it (values()), and
-        join nothing to it, which would count a payment twice."""
-        return self.alias(paid=Coalesce(Sum("payments__amount"), ZERO)).filter(paid__lt=F("total"))
+        """Those not paid in full."""
+        return self.filter(paid__lt=F("total"))
 
     def past_due(self, *, on: datetime.date | None = None, days: int = 0):
         """Invoices whose due date is more than `days` before `on` (today)."""
@@ -173,10 +146,8 @@ class InvoiceQuerySet(WatchedQuerySet):
         return self.filter(due_on__lt=on - datetime.timedelta(days=days))
 
     def overdue(self, *, on: datetime.date | None = None, days: int = 0):
-        """Open invoices past due, found across the register (unpaid_grouped()); the grouping
-        stays in a subquery, so that a join added later cannot count a payment twice."""
-        unpaid = Invoice.objects.unpaid_grouped().values("pk")
-        return self.live().past_due(on=on, days=days).filter(pk__in=unpaid)
+        """Open invoices past due."""
+        return self.open().past_due(on=on, days=days)
 
     def dues(self):
         return self.filter(kind=Invoice.Kind.DUES)
@@ -223,6 +194,10 @@ class Invoice(models.Model):
         _("currency"), max_length=3, choices=Currency.choices, default=Currency.USD
     )
     total = models.DecimalField(_("total"), **MONEY)
+    # The sum of the invoice's payments, kept by the one service that records a payment
+    # (members.services.billing.save_payment), in the payment's transaction: lists of
+    # thousands of invoices tell what is unpaid without adding up every payment.
+    paid = models.DecimalField(_("paid so far"), default=Decimal("0"), editable=False, **MONEY)
     voided_on = models.DateField(_("voided on"), null=True, blank=True)
     void_reason = models.TextField(_("reason for voiding"), blank=True)
     waived_on = models.DateField(_("waived on"), null=True, blank=True)
@@ -269,6 +244,11 @@ class Invoice(models.Model):
                 violation_error_message=_("The due date cannot be before the issue date."),
             ),
             models.CheckConstraint(
+                condition=Q(paid__gte=0, paid__lte=F("total")),
+                name="invoice_paid_within_total",
+                violation_error_message=_("An invoice cannot be paid more than its total."),
+            ),
+            models.CheckConstraint(
                 condition=Q(voided_on__isnull=True) | Q(waived_on__isnull=True),
                 name="invoice_not_both_void_and_waived",
                 violation_error_message=_("An invoice is either void or waived, not both."),
@@ -298,25 +278,17 @@ class Invoice(models.Model):
         return reverse("members:invoice_pdf", args=[self.number])
 
     @property
-    def paid_total(self) -> Decimal:
-        # Set by with_amounts() on lists; read from the payments otherwise.
-        annotated = self.__dict__.get("amount_paid")
-        if annotated is not None:
-            return annotated
-        return self.payments.aggregate(paid=Sum("amount"))["paid"] or Decimal("0")
-
-    @property
     def balance_due(self) -> Decimal:
         if self.voided_on or self.waived_on:
             return Decimal("0")
-        return self.total - self.paid_total
+        return self.total - self.paid
 
     def status_on(self, today: datetime.date) -> str:
         if self.voided_on:
             return InvoiceStatus.VOID
         if self.waived_on:
             return InvoiceStatus.WAIVED
-        paid = self.paid_total
+        paid = self.paid
         if paid >= self.total:
             return InvoiceStatus.PAID
         if self.due_on < today:

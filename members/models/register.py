@@ -80,16 +80,8 @@ def overdue_record():
 
 def owing_dues(on=None) -> Q:
     """The condition of MemberQuerySet.with_standing()'s `has_overdue_dues`, with the overdue
-    invoices of the whole register found at once (InvoiceQuerySet.unpaid_grouped) rather than
-    member by member."""
-    owing = (
-        invoice_objects()
-        .dues()
-        .live()
-        .past_due(on=on, days=settings.DUES_GRACE_DAYS)
-        .unpaid_grouped()
-        .values("member")
-    )
+    invoices of the whole register found at once rather than member by member."""
+    owing = invoice_objects().dues().overdue(on=on, days=settings.DUES_GRACE_DAYS).values("member")
     return Q(pk__in=owing) | Q(Exists(overdue_record()))
 
 
@@ -106,9 +98,7 @@ class MemberQuerySet(WatchedQuerySet):
             invoice_objects()
             .dues()
             .filter(member=OuterRef("pk"))
-            .live()
-            .past_due(on=on, days=settings.DUES_GRACE_DAYS)
-            .unpaid()
+            .overdue(on=on, days=settings.DUES_GRACE_DAYS)
         )
         return self.annotate(has_overdue_dues=Exists(overdue_invoice) | Exists(overdue_record()))
 

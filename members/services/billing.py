@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -331,6 +331,9 @@ def save_payment(*, payment: Payment) -> Payment:
     except IntegrityError as error:
         # A second person recording the same transfer at the same moment.
         raise BillingRefused(reference_taken(payment.reference)) from error
+    # In the payment's transaction, on the locked invoice: nobody adds to its sum in between.
+    Invoice.objects.filter(pk=invoice.pk).update(paid=F("paid") + payment.amount)
+    invoice.paid += payment.amount
     mirror_dues(invoices=Invoice.objects.filter(pk=invoice.pk))
     return payment
 
@@ -352,7 +355,7 @@ def void_invoice(*, invoice: Invoice, reason: str, by) -> CreditNote:
     invoice = locked(invoice)
     if refusal := closing_refusal(invoice, reason):
         raise BillingRefused(refusal)
-    if invoice.paid_total > 0:
+    if invoice.paid > 0:
         raise BillingRefused(
             _("Invoice %(number)s has payments; it cannot be voided.") % {"number": invoice.number}
         )

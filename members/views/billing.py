@@ -15,9 +15,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from canto_portal.fragments import fragment
 from canto_portal.pdf import render_pdf
 from members.access import LOGGED_IN, AccessRule, hidden, requires
-from members.balances import summary_of
+from members.apps import MEMBERS
+from members.balances import MemberBilling, summary_of
 from members.models import Contact, Invoice, Payment
 from members.roles import Roles, roles_for
 from members.services.billing import invoice_context, invoice_pdf
@@ -66,9 +68,9 @@ def statement(invoices: list[Invoice], today: datetime.date) -> list[StatementYe
         key = (invoice.year, invoice.currency)
         row = rows.setdefault(key, StatementYear(invoice.year, invoice.currency))
         row.invoiced += invoice.total
-        row.paid += invoice.paid_total
+        row.paid += invoice.paid
         if invoice.voided_on or invoice.waived_on:
-            row.credited += invoice.total - invoice.paid_total
+            row.credited += invoice.total - invoice.paid
     return sorted(rows.values(), key=lambda row: (-row.year, row.currency))
 
 
@@ -76,20 +78,35 @@ def statement(invoices: list[Invoice], today: datetime.date) -> list[StatementYe
 @requires(BILLING_CONTACT)
 def invoices(request):
     member = roles_for(request).member
+    listing = fragment(
+        "member-invoices",
+        "members/includes/invoices_listing.html",
+        invoices_listing,
+        key=MemberBilling(member.pk),
+        shows=[MEMBERS],
+    )
+    return TemplateResponse(
+        request, "members/invoices.html", {"member": member, "listing": listing}
+    )
+
+
+def invoices_listing(key: MemberBilling) -> dict:
+    """The member's balance, invoices with their receipts, and statement: the same for each of
+    its billing contacts, so kept until an invoice or payment changes or the day turns."""
     today = timezone.localdate()
     rows = list(
-        Invoice.objects.of_member(member)
+        Invoice.objects.of_member(key.member_pk)
         .with_status(today)
         .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on")))
         .order_by("-issued_on", "-number")
     )
-    context = {
-        "member": member,
+    return {
         "invoices": rows,
         "statement": statement(rows, today),
         "summary": summary_of(rows, today),
+        "may_see_invoices": True,
+        "on_invoices_page": True,
     }
-    return TemplateResponse(request, "members/invoices.html", context)
 
 
 def visible_invoice(request, number: str) -> Invoice:

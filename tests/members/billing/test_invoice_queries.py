@@ -1,10 +1,12 @@
-"""The invoice QuerySet's two ways of telling what is unpaid: one invoice at a time (a
-member's few) and at once across the register (the Secretariat's counts). They must agree."""
+"""What the invoice QuerySet tells is unpaid and overdue, from the sum of payments each
+invoice keeps, which must be the sum of its payments."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from members.models import Invoice, InvoiceReminder, Member
@@ -42,14 +44,17 @@ def test_overdue_counts_unpaid_and_partly_paid_invoices_past_due(invoices):
     assert set(Invoice.objects.overdue()) == {invoices["unpaid"], invoices["partly"]}
 
 
-def test_overdue_across_the_register_agrees_with_each_invoice_judged_alone(invoices):
-    each_alone = Invoice.objects.live().past_due().unpaid()
+def test_each_invoice_keeps_the_sum_of_its_payments(invoices):
+    for invoice in Invoice.objects.prefetch_related("payments"):
+        assert invoice.paid == sum((p.amount for p in invoice.payments.all()), Decimal("0"))
 
-    assert set(Invoice.objects.overdue()) == set(each_alone)
 
-
-def test_the_grouped_sum_finds_the_unpaid_invoices_each_invoice_finds(invoices):
-    assert set(Invoice.objects.unpaid_grouped()) == set(Invoice.objects.unpaid())
+def test_unpaid_leaves_out_only_the_invoice_paid_in_full(invoices):
+    assert set(Invoice.objects.unpaid()) == {
+        invoices["unpaid"],
+        invoices["partly"],
+        invoices["waived"],
+    }
 
 
 def test_overdue_agrees_with_the_open_invoices_past_due(invoices):
@@ -77,3 +82,9 @@ def test_the_register_filter_agrees_with_each_member_standing(invoices, settings
     assert set(Member.objects.not_in_good_standing()) == owing
     assert set(Member.objects.in_good_standing()) == set(Member.objects.all()) - owing
     assert {m for m in Member.objects.with_standing() if m.has_overdue_dues} == owing
+
+
+def test_the_database_refuses_a_sum_paid_above_the_total(invoices):
+    paid_in_full = Invoice.objects.filter(pk=invoices["instalments"].pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        paid_in_full.update(paid=F("total") + 1)

@@ -195,3 +195,30 @@ def test_invoices_page_query_count_stays_the_same_as_invoices_and_payments_grow(
     for year in (2021, 2022, 2023, 2025):
         paid_in_two(dues_invoice(member_a, year=year))
     assert queries_of_invoices_page() == with_one
+
+
+def test_invoices_page_tells_a_billing_contact_how_to_pay_what_is_overdue(
+    client, member_a, billing_user
+):
+    dues_invoice(member_a, issued_on=timezone.localdate() - datetime.timedelta(days=60))
+    client.force_login(billing_user)
+    response = client.get(reverse("members:invoices"))
+    assert "Pay by bank transfer with the invoice number as the reference" in response.text
+    assert "member admins and billing contact have the invoice" not in response.text
+
+
+def test_invoices_page_shows_a_payment_recorded_after_it_was_first_seen(
+    client, invoice, billing_user
+):
+    client.force_login(billing_user)
+    client.get(reverse("members:invoices"))
+    billing.record_payment(
+        invoice=invoice,
+        amount=Decimal("1234.00"),
+        paid_on=invoice.issued_on,
+        reference="TRANSFER-LATE",
+        by=None,
+    )
+    response = client.get(reverse("members:invoices"))
+    # 5,000 invoiced, 1,250 paid before and 1,234 now.
+    assert "2516.00 USD" in response.text
