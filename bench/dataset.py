@@ -35,7 +35,6 @@ from django.contrib.auth import (  # noqa: E402
 )
 from django.contrib.auth.models import Group  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
-from django.db.models import OuterRef, Subquery, Sum  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 from simple_history.utils import bulk_create_with_history  # noqa: E402
@@ -329,18 +328,6 @@ def close(invoices, outcome, today, by):
     )
 
 
-def add_up_payments():
-    """Each invoice's paid so far, which recording a payment keeps and bulk_create does not."""
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk"))
-        .order_by()
-        .values("invoice")
-        .annotate(paid=Sum("amount"))
-        .values("paid")
-    )
-    Invoice.objects.filter(payments__isnull=False).update(paid=Subquery(paid))
-
-
 def settle(invoices, outcomes, rng, today, by, forced=None):
     """Gives each invoice an outcome, `forced` ones theirs; returns the invoices voided."""
     forced = forced or {}
@@ -354,7 +341,13 @@ def settle(invoices, outcomes, rng, today, by, forced=None):
         if outcome in {"waived", "voided"}:
             closing[outcome].append(invoice)
     Payment.objects.bulk_create(payments, batch_size=2000)
-    add_up_payments()
+    # What recording a payment keeps on its invoice, which bulk_create does not.
+    paid = defaultdict(Decimal)
+    for payment in payments:
+        paid[payment.invoice_id] += payment.amount
+    for invoice in invoices:
+        invoice.paid = paid[invoice.pk]
+    Invoice.objects.bulk_update(invoices, ["paid"], batch_size=2000)
     InvoiceReminder.objects.bulk_create(reminders, batch_size=2000)
     for outcome, closed in closing.items():
         close(closed, outcome, today, by)

@@ -89,23 +89,17 @@ def test_an_appointment_aborted_to_break_a_deadlock_over_the_seat_is_refused_as_
     # while the appointment for March to July waits for the first of those rows.
     seat = SeatFactory()
     contact = ContactFactory()
-    other, rival = ContactFactory(), ContactFactory()
 
     def other_transaction():
         with transaction.atomic():
-            AppointmentFactory(
-                seat=seat,
-                contact=other,
-                starts_on=datetime.date(2026, 2, 1),
-                ends_on=datetime.date(2026, 4, 30),
-            )
-            time.sleep(0.5)
-            return AppointmentFactory(
-                seat=seat,
-                contact=rival,
-                starts_on=datetime.date(2026, 6, 1),
-                ends_on=datetime.date(2026, 8, 31),
-            )
+            for first, last in [((2, 1), (4, 30)), ((6, 1), (8, 31))]:
+                held = AppointmentFactory(
+                    seat=seat,
+                    starts_on=datetime.date(2026, *first),
+                    ends_on=datetime.date(2026, *last),
+                )
+                time.sleep(0.5)
+        return held
 
     def appointment_in_between():
         time.sleep(0.2)
