@@ -1,12 +1,13 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-# What the portal's cached parts show (canto_portal/versions.py), one scope per sub-domain.
-# Exchanges, briefing deliveries and sent alerts appear on no cached part: writes to them
-# leave the cache alone.
+# What the portal's cached parts show (canto_portal/versions.py), one scope per sub-domain,
+# and the alerts sent, which the Secretariat's dashboard counts. Exchanges and briefing
+# deliveries appear on no cached part: writes to them leave the cache alone.
 REGISTER = "register"
 SEATS = "seats"
 BRIEFINGS = "briefings"
+ALERTS = "alerts"
 
 
 class AgreementsConfig(AppConfig):
@@ -36,3 +37,4 @@ class AgreementsConfig(AppConfig):
         watch(*map(self.get_model, register), scope=REGISTER)
         watch(*map(self.get_model, ("Council", "Seat", "Appointment")), scope=SEATS)
         watch(*map(self.get_model, ("Topic", "Briefing", "BriefingMove")), scope=BRIEFINGS)
+        watch(self.get_model("SentAlert"), scope=ALERTS)

@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from agreements.apps import BRIEFINGS, REGISTER, SEATS
+from agreements.apps import ALERTS, BRIEFINGS, REGISTER, SEATS
 from agreements.models import (
     Agreement,
     Appointment,
@@ -155,23 +155,9 @@ def briefings_since_last_visit(visit: Visit) -> Iterator[AttentionItem]:
     )
 
 
-@provides(SECRETARIAT, shows=[SEATS, BRIEFINGS])
+@provides(SECRETARIAT, shows=[SEATS, BRIEFINGS, ALERTS])
+@kept(shows=[SEATS, BRIEFINGS, ALERTS])
 def back_office(today: datetime.date) -> Iterator[AttentionItem]:
-    yield from seats_and_briefings(today)
-    # Alerts sent belong to no scope: counted afresh on every view.
-    week_ago = today - datetime.timedelta(days=7)
-    yield AttentionItem(
-        label=_("Alerts sent in the last 7 days"),
-        count=SentAlert.objects.filter(sent_at__date__gt=week_ago).count(),
-        link=admin_list(
-            SentAlert,
-            sent_at__gte=week_ago.isoformat(),
-        ),
-    )
-
-
-@kept(shows=[SEATS, BRIEFINGS])
-def seats_and_briefings(today: datetime.date) -> Iterator[AttentionItem]:
     yield AttentionItem(
         label=_("Council seat terms ending within 90 days"),
         count=Appointment.objects.ending_within(ENDING_WITHIN_DAYS, today).count(),
@@ -188,4 +174,13 @@ def seats_and_briefings(today: datetime.date) -> Iterator[AttentionItem]:
         label=_("Briefings waiting for the partner"),
         count=Briefing.objects.filter(status=Briefing.Status.SUBMITTED).count(),
         link=admin_list(Briefing, status__exact=Briefing.Status.SUBMITTED),
+    )
+    week_ago = today - datetime.timedelta(days=7)
+    yield AttentionItem(
+        label=_("Alerts sent in the last 7 days"),
+        count=SentAlert.objects.filter(sent_at__date__gt=week_ago).count(),
+        link=admin_list(
+            SentAlert,
+            sent_at__gte=week_ago.isoformat(),
+        ),
     )

@@ -7,9 +7,10 @@ import datetime
 import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from canto_portal.attention import (
     provides,
 )
 from canto_portal.formats import short_date
-from canto_portal.fragments import NotKept, cached
+from canto_portal.fragments import NotKept, cached, seconds_until
 from members.apps import MEMBERS
 from members.balances import billing_summary
 from members.models import BoardTerm, Dues, Invitation, Invoice, Member
@@ -103,26 +104,41 @@ class Day:
     on: datetime.date
 
 
-def kept(*, shows: Iterable[str]) -> Callable[[Provider], Provider]:
-    """A staff panel's provider whose items, counted as of a day from the data of `shows`
-    alone, are kept in the cache until that data changes. Only today's are kept: another day
-    is counted afresh, as each date a visitor types would add an entry.
+@dataclass(frozen=True)
+class Counted:
+    """A kept provider's items, and the moment they stop holding (None: not before the data
+    changes or the day turns)."""
 
-    Kept provider by provider rather than panel by panel: some of the staff panels' items
-    read records no scope watches (resolutions, alerts sent) or move with the time of day
-    (invitations expiring), and those are counted afresh on every view."""
+    items: list[AttentionItem]
+    until: datetime.datetime | None = None
+
+
+def kept(*, shows: Iterable[str]) -> Callable[[Callable[[datetime.date], Any]], Provider]:
+    """A staff panel's provider whose items, counted as of a day from the data of `shows`
+    alone, are kept in the cache until that data changes. A provider whose counts also move
+    with the time of day (an invitation expires at a time) returns them as `Counted`, with
+    the moment they stop holding. Only today's are kept: another day is counted afresh, as
+    each date a visitor types would add an entry."""
     shows = sorted(shows)
 
-    def decorate(provider: Provider) -> Provider:
+    def decorate(provider: Callable[[datetime.date], Any]) -> Provider:
         name = f"attention:{provider.__module__}.{provider.__name__}"
 
-        def count(day: Day) -> list[AttentionItem] | NotKept:
-            items = list(provider(day.on))
-            return items if day.on == timezone.localdate() else NotKept(items)
+        def count(day: Day) -> Counted | NotKept:
+            given = provider(day.on)
+            counted = given if isinstance(given, Counted) else Counted(list(given))
+            return counted if day.on == timezone.localdate() else NotKept(counted)
 
         @functools.wraps(provider)
         def from_cache(today: datetime.date) -> list[AttentionItem]:
-            return cached(name, count, shows=shows, key=Day(today))
+            counted = cached(
+                name,
+                count,
+                shows=shows,
+                key=Day(today),
+                timeout=lambda counted: seconds_until(counted.until),
+            )
+            return counted.items
 
         return from_cache
 
@@ -159,33 +175,34 @@ def register_in_arrears(today: datetime.date) -> Iterator[AttentionItem]:
 
 
 @provides(SECRETARIAT, shows=[MEMBERS])
-def people(today: datetime.date) -> Iterator[AttentionItem]:
-    yield from board_terms_ending_soon(today)
-    # Invitations expire at a time of day, not at midnight: counted afresh.
-    invitations = Invitation.objects.aggregate(
-        pending=Count("pk", filter=Q(pk__in=Invitation.objects.pending().values("pk"))),
-        expired=Count("pk", filter=Q(pk__in=Invitation.objects.expired().values("pk"))),
-    )
-    yield AttentionItem(
-        label=_("Invitations pending"),
-        count=invitations["pending"],
-        link=admin_list(Invitation, state="pending"),
-    )
-    yield AttentionItem(
-        label=_("Invitations expired, never accepted"),
-        count=invitations["expired"],
-        link=admin_list(Invitation, state="expired"),
-        severity=Severity.SOON,
-    )
-
-
 @kept(shows=[MEMBERS])
-def board_terms_ending_soon(today: datetime.date) -> Iterator[AttentionItem]:
-    yield AttentionItem(
-        label=_("Board terms ending within 90 days"),
-        count=BoardTerm.objects.current(today)
-        .filter(ends_on__lte=today + datetime.timedelta(days=ENDING_WITHIN_DAYS))
-        .count(),
-        link=admin_list(BoardTerm, term="ending"),
-        severity=Severity.SOON,
+def people(today: datetime.date) -> Counted:
+    pending = Q(pk__in=Invitation.objects.pending().values("pk"))
+    invitations = Invitation.objects.aggregate(
+        pending=Count("pk", filter=pending),
+        expired=Count("pk", filter=Q(pk__in=Invitation.objects.expired().values("pk"))),
+        # When the next pending invitation expires, and these counts move.
+        next_expiry=Min("expires_at", filter=pending),
     )
+    items = [
+        AttentionItem(
+            label=_("Board terms ending within 90 days"),
+            count=BoardTerm.objects.current(today)
+            .filter(ends_on__lte=today + datetime.timedelta(days=ENDING_WITHIN_DAYS))
+            .count(),
+            link=admin_list(BoardTerm, term="ending"),
+            severity=Severity.SOON,
+        ),
+        AttentionItem(
+            label=_("Invitations pending"),
+            count=invitations["pending"],
+            link=admin_list(Invitation, state="pending"),
+        ),
+        AttentionItem(
+            label=_("Invitations expired, never accepted"),
+            count=invitations["expired"],
+            link=admin_list(Invitation, state="expired"),
+            severity=Severity.SOON,
+        ),
+    ]
+    return Counted(items, until=invitations["next_expiry"])

@@ -2,6 +2,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from canto_portal.versions import WatchedQuerySet
+
 
 class SentAlert(models.Model):
     """Remembers each alert that went out, so the daily run never sends the same one twice."""
@@ -9,6 +11,8 @@ class SentAlert(models.Model):
     key = models.CharField(_("key"), max_length=200, unique=True)
     sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     recipients = models.TextField(_("recipients"), blank=True)
+
+    objects = WatchedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-sent_at"]

@@ -3,6 +3,7 @@ lists showing them, as of today or of another day."""
 
 import datetime
 import re
+import time
 
 import pytest
 from django.db import connection
@@ -10,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from agreements.models import Briefing, SentAlert
-from members.models import BoardTerm, Dues, Member
+from members.models import BoardTerm, Dues, Invitation, Member
 from members.services import billing
 from members.services.people import invite
 from tests.agreements.factories_briefings import BriefingFactory
@@ -167,6 +168,19 @@ def test_an_invitation_sent_is_counted_at_once(client, secretariat_user, contact
     assert count_of(client, "Invitations pending") == 0
     invite(contact_a, invited_by=secretariat_user)
     assert count_of(client, "Invitations pending") == 1
+
+
+def test_an_invitation_expiring_after_a_view_is_counted_expired_from_that_moment(
+    client, secretariat_user, contact_a, mailoutbox
+):
+    invite(contact_a, invited_by=secretariat_user)
+    expires_at = timezone.now() + datetime.timedelta(seconds=2)
+    Invitation.objects.update(expires_at=expires_at)
+    client.force_login(secretariat_user)
+    assert count_of(client, "Invitations pending") == 1
+    time.sleep((expires_at - timezone.now()).total_seconds() + 0.1)
+    assert count_of(client, "Invitations pending") == 0
+    assert count_of(client, "Invitations expired, never accepted") == 1
 
 
 def test_the_dashboard_seen_again_reads_its_counts_from_the_cache(client, secretariat_user):
