@@ -114,3 +114,14 @@ def test_the_results_link_to_what_they_found(client, board_user, spectrum):
     page = client.get("/search/", {"q": "spectrum"}).text
     for shown in ("member", "board", "briefing"):
         assert f'href="{spectrum[shown].get_absolute_url()}"' in page
+
+
+def test_a_search_after_another_finds_its_own_words(client, board_user, spectrum):
+    AgreementFactory(title="Roaming accord", confidentiality=Confidentiality.PUBLIC)
+    client.force_login(board_user)
+    assert found(client, "spectrum")["agreements"] == {
+        "Spectrum public accord",
+        "Spectrum members accord",
+        "Spectrum board accord",
+    }
+    assert found(client, "roaming")["agreements"] == {"Roaming accord"}
