@@ -13,8 +13,10 @@ rendered once and then read from the cache. A part's cache key carries:
 Parts are rendered without the request: no login, no CSRF token, no message can leak from
 one viewer's part into another's. Whatever depends on the viewer stays outside."""
 
+import contextlib
 import dataclasses
 import hashlib
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -67,17 +69,57 @@ def cached(
     if entry is None:
         entry = cache.get(cache_key)
         if entry is None:
-            value = compute() if key is None else compute(key)
-            if isinstance(value, NotKept):
-                return value.value
+            with parts_read() as inner:
+                value = compute() if key is None else compute(key)
+            if isinstance(value, NotKept) or not inner.kept:
+                _read(None)
+                return value.value if isinstance(value, NotKept) else value
             seconds = TIMEOUT if timeout is None else min(TIMEOUT, timeout(value))
+            # A part built from other parts lives no longer than they do.
+            seconds = int(min(seconds, inner.until - time.time()))
             entry = (time.time() + seconds, value)
             if seconds > 0:
                 cache.set(cache_key, entry, seconds)
         remaining = entry[0] - time.time()
         if remaining > 0:
             local_cache.set(cache_key, entry, remaining)
+    _read(entry[0])
     return entry[1]
+
+
+@dataclasses.dataclass
+class PartsRead:
+    """What the parts read while computing another part say of how long it may be kept:
+    until the first of them expires, and not at all if one of them was not kept."""
+
+    until: float = float("inf")
+    kept: bool = True
+
+
+# Per thread: the parts being computed, innermost last.
+_computing = threading.local()
+
+
+@contextlib.contextmanager
+def parts_read():
+    stack = _computing.__dict__.setdefault("stack", [])
+    stack.append(PartsRead())
+    try:
+        yield stack[-1]
+    finally:
+        stack.pop()
+
+
+def _read(expires_at: float | None) -> None:
+    """Tells the part being computed, if any, that a part expiring at `expires_at` (None:
+    not kept) went into it."""
+    stack = getattr(_computing, "stack", None)
+    if not stack:
+        return
+    if expires_at is None:
+        stack[-1].kept = False
+    else:
+        stack[-1].until = min(stack[-1].until, expires_at)
 
 
 def fragment(

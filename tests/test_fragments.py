@@ -4,6 +4,7 @@ to data it does not show leaves it alone."""
 
 import dataclasses
 import datetime
+import time
 
 import pytest
 from django.apps import apps
@@ -13,8 +14,8 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from agreements.apps import REGISTER
-from agreements.models import SentAlert
 from canto_portal import fragments, versions
+from canto_portal.models import AuditAction, AuditEvent
 from members.apps import LOGINS, MEMBERS
 from members.models import Member
 from tests.agreements.factories import AgreementFactory, PartnerFactory
@@ -105,6 +106,31 @@ def test_a_value_not_kept_is_computed_each_time():
     assert members_part(free_text) == "results for a search"
     assert members_part(free_text) == "results for a search"
     assert len(calls) == 2
+
+
+def outer_part(compute, inner):
+    """A part whose value holds another part."""
+
+    def holding_inner():
+        return (compute(), fragments.cached("test-inner", inner[0], shows=[MEMBERS], **inner[1]))
+
+    return fragments.cached("test-outer", holding_inner, shows=[MEMBERS])
+
+
+def test_a_part_holding_a_value_not_kept_is_not_kept_either(compute):
+    inner = (lambda: fragments.NotKept("results for a search"), {})
+    outer_part(compute, inner)
+
+    assert outer_part(compute, inner) == ("rendered 2", "results for a search")
+
+
+def test_a_part_holding_a_part_kept_briefly_is_kept_no_longer(compute):
+    inner = (Counter(), {"timeout": lambda value: 2})
+    outer_part(compute, inner)
+    assert outer_part(compute, inner) == ("rendered 1", "rendered 1")
+    time.sleep(2.1)
+
+    assert outer_part(compute, inner) == ("rendered 2", "rendered 2")
 
 
 def test_each_language_gets_its_own_value(compute):
@@ -207,7 +233,7 @@ def test_deleting_members_in_bulk_computes_again(compute):
 
 def test_a_record_no_page_shows_leaves_the_cache_alone(compute):
     register_part(compute)
-    SentAlert.objects.create(key="expiry-90:test")
+    AuditEvent.objects.create(action=AuditAction.LOGIN)
 
     assert register_part(compute) == "rendered 1"
 

@@ -1,12 +1,9 @@
 import datetime
-from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +16,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from canto_portal import choices
 from canto_portal.admin_inlines import LabelledTabularInline
 from canto_portal.admin_lists import QuickRowsMixin, boolean_icon
-from canto_portal.fragments import TIMEOUT, cached
+from canto_portal.admin_pages import kept_admin_page
+from canto_portal.fragments import cached
 from canto_portal.spreadsheets.admin import SpreadsheetImportExportMixin
 from members import services
 from members.admin.privacy import anonymise_contact_action, export_personal_data_action
@@ -74,22 +72,9 @@ class GoodStandingFilter(admin.SimpleListFilter):
         return queryset
 
 
-# Where a cached admin page has its CSRF token: each response puts a fresh one there.
-CSRF_TOKEN_PLACEHOLDER = "csrf-token-of-this-response"
-
-
 def countries_present():
     codes = Member.objects.order_by().values_list("country", flat=True).distinct()
     return sorted(((code, countries.name(code)) for code in codes), key=lambda c: c[1])
-
-
-@dataclass(frozen=True)
-class MemberListPage:
-    """What a page of the admin's member list depends on: the login, whose name and
-    permissions it shows, and the query string."""
-
-    login: int
-    query: tuple[tuple[str, tuple[str, ...]], ...]
 
 
 class CountryListFilter(admin.SimpleListFilter):
@@ -274,43 +259,23 @@ class MemberAdmin(QuickRowsMixin, SpreadsheetImportExportMixin, SimpleHistoryAdm
         return super().get_queryset(request).with_standing()
 
     def changelist_view(self, request, extra_context=None):
-        """Each login's pages of the list come from the cache, rendered once per version of
-        the data: the Secretariat pages back and forth through filters and members. The
-        cached page holds a placeholder where the CSRF token goes, and each response a
-        freshly masked token. A page with messages to show is rendered afresh, and
-        so is a search: free text would add an entry to the cache for each new value."""
-        if (
-            request.method != "GET"
-            or len(messages.get_messages(request))
-            or request.GET.get(SEARCH_VAR)
-        ):
+        """Each login's pages of the list come from the cache (canto_portal/admin_pages.py),
+        rendered once per version of the data: the Secretariat pages back and forth through
+        filters and members. A search is rendered afresh: free text would add an entry to the
+        cache for each new value."""
+        if request.GET.get(SEARCH_VAR):
             return super().changelist_view(request, extra_context)
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        render = super().changelist_view
-
-        # Rendered by the admin from the request, which holds no more than the key: the
-        # login, the query string, and neither messages nor a CSRF token.
-        def page(key):
-            context = {**(extra_context or {}), "csrf_token": CSRF_TOKEN_PLACEHOLDER}
-            response = render(request, context)
-            if response.status_code != 200 or not hasattr(response, "render"):
-                return None
-            return response.render().content.decode()
-
-        html = cached(
+        page = kept_admin_page(
             "admin-member-list",
-            page,
-            key=MemberListPage(
-                request.user.pk, tuple((name, tuple(v)) for name, v in sorted(request.GET.lists()))
+            request,
+            lambda context: super(MemberAdmin, self).changelist_view(
+                request, {**(extra_context or {}), **context}
             ),
             shows=[MEMBERS, LOGINS],
-            timeout=lambda html: TIMEOUT if html else 0,
         )
-        if html is None:
-            # A redirect for a filter that does not exist, say: answered afresh, never kept.
-            return render(request, extra_context)
-        return HttpResponse(html.replace(CSRF_TOKEN_PLACEHOLDER, get_token(request)))
+        return page or super().changelist_view(request, extra_context)
 
     # The admin's default display of a CountryField walks all 250 country choices for every
     # row; each name is translated once per language instead.

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from canto_portal import versions
-from members.admin.register import CSRF_TOKEN_PLACEHOLDER
+from canto_portal.admin_pages import CSRF_TOKEN_PLACEHOLDER
 from members.models import Contact, Dues, Member
 from tests.members.factories import (
     ContactFactory,
