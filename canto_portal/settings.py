@@ -407,8 +407,10 @@ CANTO_POSTAL_ADDRESS = os.environ.get(
     "CANTO_POSTAL_ADDRESS",
     "Corner Rosalino and Hamilton Holder Streets, Woodbrook, Port of Spain, Trinidad and Tobago",
 )
-CANTO_BANK_DETAILS = os.environ.get(
-    "CANTO_BANK_DETAILS",
+# The demo's; `check --deploy` warns while a production portal still prints them.
+EXAMPLE_BANK_DETAILS = (
     "Bank: Example Bank of Trinidad and Tobago, Port of Spain\n"
-    "Account name: CANTO\nAccount (USD): 000-000000-0\nSWIFT: EXAMPLETT",
+    "Account name: CANTO\nAccount (USD): 000-000000-0\nSWIFT: EXAMPLETT"
 )
+# An environment file holds one line per variable: "\n" in it starts a new line.
+CANTO_BANK_DETAILS = os.environ.get("CANTO_BANK_DETAILS", EXAMPLE_BANK_DETAILS).replace("\\n", "\n")

@@ -19,6 +19,7 @@ class MembersConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from canto_portal.versions import watch
+        from members import checks  # noqa: F401 (registers them)
         from members.languages import apply_saved_language
         from members.visits import remember_previous_visit
 

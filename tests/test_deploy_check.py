@@ -15,6 +15,7 @@ def test_deploy_checks_pass_with_the_production_environment():
         "SECRET_KEY": secrets.token_urlsafe(50),
         "ALLOWED_HOSTS": "portal.canto.example",
         "CACHE_URL": "redis://127.0.0.1:6379/0",
+        "CANTO_BANK_DETAILS": "Bank: Royal Caribbean Bank\\nAccount name: CANTO",
     }
     env.pop("DJANGO_SETTINGS_MODULE", None)
 
