@@ -2,12 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 # What the portal's cached parts show (canto_portal/versions.py), one scope per sub-domain,
-# and the alerts sent, which the Secretariat's dashboard counts. Exchanges and briefing
-# deliveries appear on no cached part: writes to them leave the cache alone.
+# the alerts sent, which the Secretariat's dashboard counts, and the Board's action items,
+# which it lists to their owners. Exchanges and briefing deliveries appear on no cached part:
+# writes to them leave the cache alone.
 REGISTER = "register"
 SEATS = "seats"
 BRIEFINGS = "briefings"
 ALERTS = "alerts"
+ACTION_ITEMS = "action-items"
 
 
 class AgreementsConfig(AppConfig):
@@ -38,3 +40,4 @@ class AgreementsConfig(AppConfig):
         watch(*map(self.get_model, ("Council", "Seat", "Appointment")), scope=SEATS)
         watch(*map(self.get_model, ("Topic", "Briefing", "BriefingMove")), scope=BRIEFINGS)
         watch(self.get_model("SentAlert"), scope=ALERTS)
+        watch(self.get_model("ActionItem"), scope=ACTION_ITEMS)

@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from agreements.models.register import Agreement, Review, private_storage, stored_pdf_name
 from agreements.validators import validate_pdf
+from canto_portal.versions import WatchedQuerySet
 
 
 class BoardMeeting(models.Model):
@@ -496,9 +497,22 @@ class Minutes(models.Model):
         super().save(*args, **kwargs)
 
 
-class ActionItemQuerySet(models.QuerySet):
+class ActionItemQuerySet(WatchedQuerySet):
     def open(self):
         return self.exclude(status__in=[ActionItem.Status.DONE, ActionItem.Status.CANCELLED])
+
+    def owned_by(self, *, login, contact=None):
+        """Open items whose owner is this login (Secretariat staff), or the director whose
+        contact it is, earliest due first."""
+        owner = Q(owner_staff=login)
+        if contact is not None:
+            owner |= Q(owner_contact=contact)
+        return (
+            self.open()
+            .filter(owner)
+            .select_related("meeting", "owner_contact", "owner_staff")
+            .order_by("due_on", "title")
+        )
 
 
 class ActionItem(models.Model):

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 import agreements.attention  # noqa: F401 (the providers must be registered to be asked)
 from agreements.forms import AsOfForm
+from agreements.models import ActionItem
 from canto_portal.attention import SECRETARIAT, items_for
 
 register = template.Library()
@@ -14,6 +15,14 @@ register = template.Library()
 
 @register.inclusion_tag("admin/includes/dashboard.html", takes_context=True)
 def secretariat_dashboard(context):
-    form = AsOfForm(context["request"].GET)
+    request = context["request"]
+    form = AsOfForm(request.GET)
     day = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
-    return {"items": items_for(SECRETARIAT, day), "as_of_form": form, "day": day}
+    return {
+        "items": items_for(SECRETARIAT, day),
+        "as_of_form": form,
+        "day": day,
+        # The Board's action items this login owns, kept with the page per login.
+        "own_action_items": list(ActionItem.objects.owned_by(login=request.user)),
+        "today": timezone.localdate(),
+    }

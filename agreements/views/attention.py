@@ -2,6 +2,7 @@
 each picture's numbers as CSV."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.http import Http404
 from django.shortcuts import render
@@ -9,11 +10,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from agreements.apps import ACTION_ITEMS
 from agreements.charts import agreement_spans, commitments_by_status
+from agreements.models import ActionItem
 from canto_portal.attention import BOARD, items_for
 from canto_portal.charts import Chart, csv_response
+from canto_portal.fragments import fragment
 from members.access import ANYONE, BOARD_OR_SECRETARIAT, AccessRule, requires
+from members.apps import LOGINS, MEMBERS
 from members.charts import dues_invoiced_and_collected, members_by_country, members_joined_and_left
+from members.roles import roles_for
 
 
 def board_charts() -> list[Chart]:
@@ -30,10 +36,41 @@ def board_charts() -> list[Chart]:
 @require_GET
 @requires(BOARD_OR_SECRETARIAT)
 def board_attention(request):
-    """What needs the Board's attention, each item linking to where it is handled."""
+    """What needs the Board's attention, each item linking to where it is handled, and the
+    viewer's own open action items."""
+    today = timezone.localdate()
+    contact = roles_for(request).contact
+    owner = Owner(request.user.pk, contact.pk if contact else None)
     return render(
-        request, "agreements/attention.html", {"items": items_for(BOARD, timezone.localdate())}
+        request,
+        "agreements/attention.html",
+        {
+            "items": items_for(BOARD, today),
+            "own_action_items": fragment(
+                "own-action-items",
+                "agreements/board/_action_items.html",
+                action_items_of,
+                key=owner,
+                shows=[ACTION_ITEMS, MEMBERS, LOGINS],
+            ),
+        },
     )
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose action items: a login, and the director's contact it belongs to, if any."""
+
+    login: int
+    contact: int | None
+
+
+def action_items_of(owner: Owner) -> dict:
+    return {
+        "action_items": list(ActionItem.objects.owned_by(login=owner.login, contact=owner.contact)),
+        "contact": {"pk": owner.contact},
+        "today": timezone.localdate(),
+    }
 
 
 @require_GET

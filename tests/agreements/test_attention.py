@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import Agreement, Commitment, Confidentiality, Seat
-from tests.agreements.board.factories import ResolutionFactory
+from agreements.models import ActionItem, Agreement, Commitment, Confidentiality, Seat
+from tests.agreements.board.factories import ActionItemFactory, ResolutionFactory
 from tests.agreements.factories import AgreementFactory, CommitmentFactory
 from tests.agreements.factories_seats import AppointmentFactory, SeatFactory
 
@@ -171,3 +171,30 @@ def test_the_attention_page_seen_again_reads_its_counts_from_the_cache(client, b
     again = client.get(BOARD_PAGE)
     assert queries(client, BOARD_PAGE) < first
     assert "Reviews overdue" in again.text
+
+
+def test_a_director_sees_their_own_open_action_items_and_not_the_others(client, board_user):
+    ActionItemFactory(owner_contact=board_user.contact, title="Draft the spectrum memo")
+    ActionItemFactory(title="Another director task")
+    ActionItemFactory(
+        owner_contact=board_user.contact, title="Finished task", status=ActionItem.Status.DONE
+    )
+    client.force_login(board_user)
+    page = client.get(BOARD_PAGE).text
+    assert "Draft the spectrum memo" in page
+    assert "Another director task" not in page and "Finished task" not in page
+
+
+def test_secretariat_staff_see_the_action_items_they_own(client, secretariat_user):
+    ActionItemFactory(owner_contact=None, owner_staff=secretariat_user, title="Book the venue")
+    client.force_login(secretariat_user)
+    assert "Book the venue" in client.get(BOARD_PAGE).text
+
+
+def test_an_action_item_done_leaves_the_owners_page_at_once(client, board_user):
+    item = ActionItemFactory(owner_contact=board_user.contact, title="Draft the spectrum memo")
+    client.force_login(board_user)
+    assert "Draft the spectrum memo" in client.get(BOARD_PAGE).text
+    item.status = ActionItem.Status.DONE
+    item.save()
+    assert "Draft the spectrum memo" not in client.get(BOARD_PAGE).text

@@ -11,12 +11,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from agreements.models import Briefing, SentAlert
+from agreements.models import ActionItem, Briefing, SentAlert
 from canto_portal.admin_pages import CSRF_TOKEN_PLACEHOLDER
 from members.models import BoardTerm, Dues, Invitation, Member
 from members.roles import SECRETARIAT_GROUP
 from members.services import billing
 from members.services.people import invite
+from tests.agreements.board.factories import ActionItemFactory
 from tests.agreements.factories_briefings import BriefingFactory
 from tests.agreements.factories_seats import AppointmentFactory
 from tests.cache_contents import stored_keys
@@ -253,3 +254,16 @@ def test_the_kept_index_gets_a_fresh_csrf_token_each_time(client, secretariat_us
     page = client.get("/admin/").text
     assert CSRF_TOKEN_PLACEHOLDER not in page
     assert 'name="csrfmiddlewaretoken"' in page
+
+
+def test_the_action_items_a_login_owns_are_on_its_index_until_done(client, secretariat_user):
+    item = ActionItemFactory(
+        owner_contact=None, owner_staff=secretariat_user, title="Send the board pack"
+    )
+    ActionItemFactory(title="A director's task")
+    client.force_login(secretariat_user)
+    page = client.get("/admin/").text
+    assert "Send the board pack" in page and "A director&#x27;s task" not in page
+    item.status = ActionItem.Status.DONE
+    item.save()
+    assert "Send the board pack" not in client.get("/admin/").text
