@@ -23,6 +23,7 @@ class AgreementsConfig(AppConfig):
         from agreements.models.seats import holds_a_seat_from
         from canto_portal.versions import watch
         from members.models import PRIVILEGED_ROLES
+        from members.privacy import holds_addresses
 
         if holds_a_seat_from not in PRIVILEGED_ROLES:
             PRIVILEGED_ROLES.append(holds_a_seat_from)
@@ -40,4 +41,5 @@ class AgreementsConfig(AppConfig):
         watch(*map(self.get_model, ("Council", "Seat", "Appointment")), scope=SEATS)
         watch(*map(self.get_model, ("Topic", "Briefing", "BriefingMove")), scope=BRIEFINGS)
         watch(self.get_model("SentAlert"), scope=ALERTS)
+        holds_addresses(self.get_model("SentAlert"), "recipients")
         watch(self.get_model("ActionItem"), scope=ACTION_ITEMS)

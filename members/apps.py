@@ -21,6 +21,7 @@ class MembersConfig(AppConfig):
         from canto_portal.versions import watch
         from members import checks  # noqa: F401 (registers them)
         from members.languages import apply_saved_language
+        from members.privacy import holds_addresses
         from members.visits import remember_previous_visit
 
         shown = (
@@ -38,6 +39,7 @@ class MembersConfig(AppConfig):
             "CreditNote",
         )
         watch(*map(self.get_model, shown), scope=MEMBERS)
+        holds_addresses(self.get_model("InvoiceReminder"), "recipients")
         # Stamps written at every login change nothing a page or a role shows, and must not
         # empty the cache each time.
         watch(get_user_model(), scope=LOGINS, ignore_fields={"last_login"})

@@ -4,8 +4,11 @@ anonymisation once they have left.
 Anonymising replaces the person's name, email and phone wherever the portal keeps them as
 text: the contact, their login and its addresses, their invitations, and, in the live rows and
 the history tables (django-simple-history) of every model, any text field holding exactly one
-of those values (a member's public email that was the person's own, say). Rows that must stay
-(council appointments, reviews, board terms) stay, pointing at "Former contact #<pk>"."""
+of those values (a member's public email that was the person's own, say), the names the
+admin's log gives the objects it records, and the lists of addresses that emails were sent
+to. Rows that must stay (council appointments, reviews, board terms) stay, pointing at
+"Former contact #<pk>". The audit trail keeps the address a failed login was tried with, for
+as long as it keeps security events (AUDIT_RETENTION_DAYS): it is append-only."""
 
 import json
 from dataclasses import dataclass
@@ -17,6 +20,8 @@ from django.core import serializers
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models import Value
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.models import registered_models
@@ -28,6 +33,15 @@ from members.models import Contact, Invitation
 # Never exported: secrets, and the rows that only hold them.
 SECRET_FIELDS = {"password", "token_hash", "data", "session_key", "session_data", "secret"}
 TEXT_FIELDS = (models.CharField, models.TextField)
+# Text fields holding the addresses an email went to, ", " between them, as (model, field):
+# each app names its own (members/apps.py, agreements/apps.py).
+ADDRESS_LISTS: list[tuple[type[models.Model], str]] = []
+
+
+def holds_addresses(model: type[models.Model], field: str) -> None:
+    """Names a text field that lists the addresses an email went to."""
+    if (model, field) not in ADDRESS_LISTS:
+        ADDRESS_LISTS.append((model, field))
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,10 @@ def anonymise_contact(*, contact: Contact, by: AbstractBaseUser) -> Contact:
         Invitation.objects.filter(contact=contact).update(email=placeholder.email)
         for model in text_holding_models():
             replace_text(model, replacements)
+        if contact.name:
+            rename_in_admin_log(contact.name, placeholder.name)
+        if contact.email:
+            replace_address(contact.email, placeholder.email)
         Contact.objects.filter(pk=contact.pk).update(
             name=placeholder.name, email=placeholder.email, phone="", job_title=""
         )
@@ -135,6 +153,22 @@ def text_holding_models() -> list[type[models.Model]]:
     tables, and the admin's log (which names each object it records a change to)."""
     tracked = list(registered_models.values())
     return [LogEntry, *tracked, *(model.history.model for model in tracked)]
+
+
+def rename_in_admin_log(name: str, replacement: str) -> None:
+    """The admin's log names each object as it was then ("Name (Member)" for a contact)."""
+    LogEntry.objects.filter(object_repr__contains=name).update(
+        object_repr=Replace("object_repr", Value(name), Value(replacement))
+    )
+
+
+def replace_address(email: str, replacement: str) -> None:
+    """The address in every list of ADDRESS_LISTS, where it is one of the list's items."""
+    for model, field in ADDRESS_LISTS:
+        rows = model._base_manager.filter(**{f"{field}__contains": email})
+        for pk, addresses in rows.values_list("pk", field):
+            items = [replacement if item == email else item for item in addresses.split(", ")]
+            model._base_manager.filter(pk=pk).update(**{field: ", ".join(items)})
 
 
 def replace_text(model: type[models.Model], replacements: dict[str, str]) -> None:

@@ -4,14 +4,16 @@ import datetime
 import json
 
 import pytest
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from canto_portal.models import AuditAction, AuditEvent
-from members.models import BoardTerm, Member
+from members.models import BoardTerm, InvoiceReminder, Member
 from members.privacy import anonymise_contact, export_personal_data
 from members.services.people import invite
+from tests.members.billing.factories import dues_invoice
 from tests.members.factories import (
     BoardTermFactory,
     ContactFactory,
@@ -116,6 +118,32 @@ def test_anonymising_replaces_the_persons_details_in_live_rows_and_history_table
     everywhere = list(Member.objects.values()) + list(Member.history.values())
     assert "dana@alpha.example" not in str(everywhere)
     assert "+1 868 555 0101" not in str(everywhere)
+
+
+def test_anonymising_renames_the_contact_in_the_admins_log(departed, secretariat_user):
+    LogEntry.objects.log_actions(
+        user_id=secretariat_user.pk, queryset=[departed], action_flag=CHANGE, change_message=""
+    )
+
+    anonymise_contact(contact=departed, by=secretariat_user)
+
+    assert LogEntry.objects.get().object_repr == f"Former contact #{departed.pk} (Alpha Telecom)"
+
+
+def test_anonymising_replaces_the_address_in_lists_of_recipients(departed, secretariat_user):
+    invoice = dues_invoice(departed.member)
+    InvoiceReminder.objects.create(
+        invoice=invoice,
+        stage=InvoiceReminder.Stage.BY_HAND,
+        recipients="billing@alpha.example, dana@alpha.example, joedana@alpha.example",
+    )
+
+    anonymise_contact(contact=departed, by=secretariat_user)
+
+    assert InvoiceReminder.objects.get().recipients == (
+        f"billing@alpha.example, former-contact-{departed.pk}@anonymised.invalid, "
+        "joedana@alpha.example"
+    )
 
 
 def test_anonymising_is_recorded_in_the_audit_trail(departed, secretariat_user):
