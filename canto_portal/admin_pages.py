@@ -50,7 +50,8 @@ def kept_admin_page(
         name,
         page,
         key=AdminPage(
-            request.user.pk, tuple((name, tuple(v)) for name, v in sorted(request.GET.lists()))
+            request.user.pk,
+            tuple((param, tuple(values)) for param, values in sorted(request.GET.lists())),
         ),
         shows=shows,
         timeout=lambda html: TIMEOUT if html else 0,

@@ -50,9 +50,9 @@ def compute_billing_summary(key: MemberBilling) -> BillingSummary:
 
 
 def summary_of(invoices: Iterable[Invoice], today: datetime.date) -> BillingSummary:
-    """The summary of `invoices`, read with their amounts (InvoiceQuerySet.with_amounts):
-    a page that lists them all has it without a query of its own. Only open invoices count,
-    earliest due first."""
+    """The summary of `invoices`, each carrying what was paid on it (Invoice.paid): a page
+    that lists them all has it without a query of its own. Only open invoices count, earliest
+    due first."""
     balances: dict[str, Decimal] = defaultdict(Decimal)
     summary = BillingSummary()
     owed = sorted(

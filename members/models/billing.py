@@ -16,8 +16,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import (
     Case,
-    DecimalField,
-    ExpressionWrapper,
     F,
     Q,
     Value,
@@ -108,12 +106,6 @@ class InvoiceStatus(models.TextChoices):
 
 
 class InvoiceQuerySet(WatchedQuerySet):
-    def with_amounts(self):
-        """Annotate `amount_due`, the total less what was paid."""
-        return self.annotate(
-            amount_due=ExpressionWrapper(F("total") - F("paid"), output_field=DecimalField(**MONEY))
-        )
-
     def with_status(self, today: datetime.date | None = None):
         """Annotate the derived `status_code` (an InvoiceStatus value) for lists."""
         today = today or timezone.localdate()
