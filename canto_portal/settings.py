@@ -305,10 +305,16 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_ADAPTER = "members.adapters.InvitationOnlyAccountAdapter"
 ACCOUNT_LOGOUT_REDIRECT_URL = "home"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CANTO] "
-# Failed logins: at most 10 per client address and 5 per address and account in 5 minutes.
-# The per-account count is kept per client address (members/adapters.py), so that wrong
-# passwords sent from elsewhere cannot lock a person out.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/5m/ip,5/5m/key"}
+# Failed logins: at most 10 per client address in 5 minutes, and 10 per account in 15 minutes
+# from all addresses together (members/adapters.py keys them by the account alone). Counted in
+# the shared cache, so every process sees the same counts.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/5m/ip,10/15m/key"}
+# While an account's bound holds, its owner logs in with a code emailed to the login's address
+# (the refused login page offers it); the second factor is still asked after the code.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Invitation-only: a code or a password reset asked for an address without a login sends
+# nothing, rather than allauth's email inviting its reader to sign up.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 # How many reverse proxies of ours stand in front of gunicorn. 0 (the default) ignores
 # X-Forwarded-For, which any client can write; behind one proxy that appends the client's
 # address to it (nginx's $proxy_add_x_forwarded_for), set 1, or every client is counted as

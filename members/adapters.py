@@ -23,12 +23,11 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         return super().get_login_redirect_url(request)
 
     def _get_login_attempts_cache_key(self, request, **credentials):
-        """The failed-login limit per account counts each client address apart: wrong
-        passwords sent from elsewhere must not lock the real person out (a director before a
-        vote). A guesser is still stopped by the per-address limit in ACCOUNT_RATE_LIMITS,
-        and those whose login opens confidential pages need a second factor anyway."""
-        login = super()._get_login_attempts_cache_key(request, **credentials)
-        return f"{self.get_client_ip(request)}:{login}"
+        """Failed logins count per account, from all addresses together (ACCOUNT_RATE_LIMITS):
+        the key is the login's address alone. allauth's own begins with the host the request
+        names, which would give a guesser a fresh count for each of the portal's host names,
+        or each port written after one."""
+        return credentials.get("email", credentials.get("username", "")).lower()
 
 
 class PortalMFAAdapter(DefaultMFAAdapter):

@@ -6,7 +6,7 @@ import re
 import time
 
 import pytest
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -267,3 +267,56 @@ def test_the_action_items_a_login_owns_are_on_its_index_until_done(client, secre
     item.status = ActionItem.Status.DONE
     item.save()
     assert "Send the board pack" not in client.get("/admin/").text
+
+
+# Who sees the dashboard -----------------------------------------------------------------------
+
+DASHBOARD = 'id="dashboard-heading"'
+
+
+@pytest.fixture
+def member_clerk():
+    """A back-office login outside the Secretariat, allowed to look at the member register."""
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_member"))
+    activate_totp(user)
+    return user
+
+
+def test_the_secretariat_sees_the_dashboards_counts(client, secretariat_user):
+    dues_invoice()
+    client.force_login(secretariat_user)
+    page = client.get("/admin/").text
+    assert DASHBOARD in page and "Invoices overdue" in page
+
+
+def test_staff_outside_the_secretariat_see_their_models_and_no_counts(
+    client, secretariat_user, member_clerk
+):
+    dues_invoice()
+    # The Secretariat's index is kept, per login; another login never gets it.
+    client.force_login(secretariat_user)
+    client.get("/admin/")
+    client.force_login(member_clerk)
+    response = client.get("/admin/")
+    assert DASHBOARD not in response.text and "Invoices overdue" not in response.text
+    listed = [
+        model["object_name"] for app in response.context["app_list"] for model in app["models"]
+    ]
+    assert listed == ["Member"]
+    assert 'href="/admin/members/member/"' in response.text
+
+
+def test_staff_outside_the_secretariat_see_no_counts_for_another_day(client, member_clerk):
+    client.force_login(member_clerk)
+    assert DASHBOARD not in client.get("/admin/?on=2020-01-15").text
+
+
+def test_a_login_leaving_the_secretariat_no_longer_gets_its_kept_dashboard(
+    client, secretariat_user
+):
+    client.force_login(secretariat_user)
+    assert DASHBOARD in client.get("/admin/").text
+    secretariat_user.groups.clear()
+    secretariat_user.user_permissions.add(Permission.objects.get(codename="view_member"))
+    assert DASHBOARD not in client.get("/admin/").text

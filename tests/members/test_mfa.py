@@ -211,7 +211,7 @@ def test_signup_is_closed(client):
 
 
 def test_repeated_failed_logins_are_rate_limited(client, operator_a):
-    for _attempt in range(5):
+    for _attempt in range(10):
         client.post(reverse("account_login"), {"login": operator_a.email, "password": "wrong"})
 
     # Even the right password is refused once the limit is reached.
