@@ -4,6 +4,7 @@ with Fernet (BACKUP_KEY). `manage.py backup` writes one; `manage.py restore` bri
 into an empty database."""
 
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import tarfile
 import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import BinaryIO
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.files.storage import storages
@@ -30,40 +32,69 @@ class BackupError(Exception):
 
 
 def create_backup(*, output_dir: Path, key: str = "") -> Path:
-    """Writes one archive into `output_dir` and returns its path."""
+    """Writes one archive into `output_dir` and returns its path. The archive is built in a
+    private temporary folder and reaches `output_dir` only whole and, with a key, encrypted:
+    whatever fails, nothing readable is left there."""
+    cipher = fernet(key) if key else None
     require_postgresql()
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    archive = output_dir / f"{ARCHIVE_PREFIX}{stamp}.tar.gz"
-    output_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as work_dir:
-        work = Path(work_dir)
-        run_postgres_tool(
-            "pg_dump",
-            "--format=custom",
-            "--no-owner",
-            "--no-privileges",
-            "--file",
-            str(work / DUMP_NAME),
-        )
-        private = Path(storages["private"].path(""))
-        if private.is_dir():
-            shutil.copytree(private, work / PRIVATE_DIR)
-        else:
-            (work / PRIVATE_DIR).mkdir()
-        manifest = {
-            "created_at": stamp,
-            "files": {name: sha256(work / name) for name in files_under(work)},
-        }
-        (work / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
-        with tarfile.open(archive, "w:gz") as tar:
-            for name in [MANIFEST_NAME, DUMP_NAME, PRIVATE_DIR]:
-                tar.add(work / name, arcname=name)
-    if key:
-        encrypted = archive.with_name(archive.name + ENCRYPTED_SUFFIX)
-        encrypted.write_bytes(fernet(key).encrypt(archive.read_bytes()))
-        archive.unlink()
-        archive = encrypted
-    return archive
+    archive = output_dir / f"{ARCHIVE_PREFIX}{stamp}.tar.gz{ENCRYPTED_SUFFIX if cipher else ''}"
+    try:
+        with tempfile.TemporaryDirectory() as work_dir:
+            tarball = build_archive(work=Path(work_dir), stamp=stamp)
+            with tarball.open("rb") as plaintext:
+                source = io.BytesIO(cipher.encrypt(plaintext.read())) if cipher else plaintext
+                return write_privately(source=source, path=archive)
+    except OSError as error:
+        raise BackupError(
+            _("The backup could not be written (%(error)s); no archive was left in %(folder)s.")
+            % {"error": error.strerror or error, "folder": output_dir}
+        ) from error
+
+
+def build_archive(*, work: Path, stamp: str) -> Path:
+    """The database's dump, the private files and their manifest, as one .tar.gz in `work`."""
+    run_postgres_tool(
+        "pg_dump",
+        "--format=custom",
+        "--no-owner",
+        "--no-privileges",
+        "--file",
+        str(work / DUMP_NAME),
+    )
+    private = Path(storages["private"].path(""))
+    if private.is_dir():
+        shutil.copytree(private, work / PRIVATE_DIR)
+    else:
+        (work / PRIVATE_DIR).mkdir()
+    manifest = {
+        "created_at": stamp,
+        "files": {name: sha256(work / name) for name in files_under(work)},
+    }
+    (work / MANIFEST_NAME).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+    tarball = work / "archive.tar.gz"
+    with tarfile.open(tarball, "w:gz") as tar:
+        for name in [MANIFEST_NAME, DUMP_NAME, PRIVATE_DIR]:
+            tar.add(work / name, arcname=name)
+    return tarball
+
+
+def write_privately(*, source: BinaryIO, path: Path) -> Path:
+    """Copies `source` to `path`, readable by its owner only (folder 0700, file 0600, whatever
+    the umask). It is written under a hidden temporary name beside `path` and renamed once
+    complete, so `path` never names half a file; a failed write removes what it wrote."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as file:
+            shutil.copyfileobj(source, file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def restore_backup(*, archive: Path, key: str = "") -> dict:

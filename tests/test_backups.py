@@ -1,8 +1,14 @@
-"""Backups: the round trip through an empty PostgreSQL database, and the refusals."""
+"""Backups: the round trip through an empty PostgreSQL database, the refusals, and what a
+failed backup leaves behind."""
 
+import errno
 import hashlib
+import io
+import os
 import shutil
+import stat
 import tarfile
+import tempfile
 from io import StringIO
 from pathlib import Path
 
@@ -44,6 +50,63 @@ def back_up(tmp_path_factory):
     folder = tmp_path_factory.mktemp("backups")
     call_command("backup", "--output-dir", str(folder), stdout=StringIO())
     return next(folder.iterdir())
+
+
+@pytest.fixture
+def temporary_folder(tmp_path_factory, monkeypatch):
+    """Where a backup builds its archive, so that a test can see what it leaves there."""
+    folder = tmp_path_factory.mktemp("temporary")
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.fixture
+def permissive_umask():
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
+
+
+class FillingDisk:
+    """A file on a disk with `room` bytes left: writing more raises ENOSPC, as a full disk
+    does, after writing what fits."""
+
+    def __init__(self, file, room):
+        self._file, self._room = file, room
+
+    def write(self, data):
+        written = self._file.write(data[: self._room])
+        self._room -= written
+        if written < len(data):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self._file, name)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self._file.close()
+
+
+def interrupt(*args, **kwargs):
+    raise KeyboardInterrupt
+
+
+def fill_disk(monkeypatch, folder: Path, room: int) -> None:
+    """Files written into `folder`, by name or by descriptor, have `room` bytes left."""
+    real_open = io.open
+
+    def open_on_a_filling_disk(file, mode="r", *args, **kwargs):
+        opened = real_open(file, mode, *args, **kwargs)
+        where = Path(os.readlink(f"/proc/self/fd/{opened.fileno()}"))
+        if where.parent == folder and set(mode) & set("wax+"):
+            return FillingDisk(opened, room)
+        return opened
+
+    monkeypatch.setattr(io, "open", open_on_a_filling_disk)
 
 
 def checksum(document):
@@ -120,3 +183,59 @@ def tamper_with_a_document(archive: Path, tmp_path: Path) -> Path:
         for item in content.iterdir():
             tar.add(item, arcname=item.name)
     return damaged
+
+
+def test_a_malformed_backup_key_is_refused_before_anything_is_written(
+    tmp_path_factory, tmp_private_storage, temporary_folder, monkeypatch
+):
+    monkeypatch.setenv("BACKUP_KEY", "not-a-fernet-key")
+    folder = tmp_path_factory.mktemp("backups") / "daily"
+
+    with pytest.raises(CommandError, match="BACKUP_KEY is not a Fernet key"):
+        call_command("backup", "--output-dir", str(folder), stdout=StringIO())
+
+    assert not folder.exists()
+    assert list(temporary_folder.iterdir()) == []
+
+
+def test_a_backup_interrupted_while_encrypting_leaves_no_plaintext_behind(
+    tmp_path_factory, tmp_private_storage, temporary_folder, monkeypatch
+):
+    AgreementDocumentFactory()
+    monkeypatch.setenv("BACKUP_KEY", Fernet.generate_key().decode())
+    monkeypatch.setattr(Fernet, "encrypt", interrupt)
+    folder = tmp_path_factory.mktemp("backups")
+
+    with pytest.raises(KeyboardInterrupt):
+        call_command("backup", "--output-dir", str(folder), stdout=StringIO())
+
+    assert list(folder.iterdir()) == []
+    assert list(temporary_folder.iterdir()) == []
+
+
+def test_a_backup_that_fills_the_disk_says_so_and_leaves_no_partial_archive(
+    tmp_path_factory, tmp_private_storage, temporary_folder, monkeypatch
+):
+    AgreementDocumentFactory()
+    monkeypatch.setenv("BACKUP_KEY", Fernet.generate_key().decode())
+    folder = tmp_path_factory.mktemp("backups")
+    fill_disk(monkeypatch, folder, room=1024)
+
+    with pytest.raises(CommandError, match="No space left on device"):
+        call_command("backup", "--output-dir", str(folder), stdout=StringIO())
+
+    assert list(folder.iterdir()) == []
+    assert list(temporary_folder.iterdir()) == []
+
+
+def test_backups_are_readable_by_their_owner_only_whatever_the_umask(
+    tmp_path_factory, tmp_private_storage, permissive_umask, monkeypatch
+):
+    monkeypatch.setenv("BACKUP_KEY", Fernet.generate_key().decode())
+    folder = tmp_path_factory.mktemp("backups") / "daily"
+
+    call_command("backup", "--output-dir", str(folder), stdout=StringIO())
+
+    (archive,) = folder.iterdir()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600
