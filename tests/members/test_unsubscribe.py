@@ -1,5 +1,6 @@
 """One-click unsubscribe from briefing emails, without a login."""
 
+import email.policy
 import re
 
 import pytest
@@ -34,6 +35,27 @@ def test_a_briefing_email_offers_a_one_click_unsubscribe(briefing_email):
 
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.mark.parametrize("policy", [email.policy.default, email.policy.SMTP])
+def test_the_unsubscribe_header_is_sent_as_a_plain_url_however_long(
+    settings, secretariat_user, mailoutbox, policy
+):
+    settings.PORTAL_URL = "https://members-portal.caribbean-telecommunications.example:8443"
+    ContactFactory()
+    briefing = BriefingFactory(members=True)
+    services.publish(briefing=briefing, by=secretariat_user)
+    send_pending_deliveries(briefing.pk)
+
+    raw = mailoutbox[0].message(policy=policy).as_bytes()
+
+    [line] = [line for line in raw.splitlines() if line.startswith(b"List-Unsubscribe:")]
+    assert re.fullmatch(
+        rb"List-Unsubscribe: <https://members-portal\.caribbean-telecommunications\.example:8443"
+        rb"/[^<>\s]+>",
+        line,
+    )
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
 
 
 def test_the_mail_clients_one_click_post_unsubscribes_without_login_or_csrf_token(
