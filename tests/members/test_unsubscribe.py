@@ -37,17 +37,18 @@ def test_a_briefing_email_offers_a_one_click_unsubscribe(briefing_email):
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
 
 
+@pytest.fixture
+def long_portal_url(settings):
+    settings.PORTAL_URL = "https://members-portal.caribbean-telecommunications.example:8443"
+
+
 @pytest.mark.parametrize("policy", [email.policy.default, email.policy.SMTP])
 def test_the_unsubscribe_header_is_sent_as_a_plain_url_however_long(
-    settings, secretariat_user, mailoutbox, policy
+    long_portal_url, briefing_email, policy
 ):
-    settings.PORTAL_URL = "https://members-portal.caribbean-telecommunications.example:8443"
-    ContactFactory()
-    briefing = BriefingFactory(members=True)
-    services.publish(briefing=briefing, by=secretariat_user)
-    send_pending_deliveries(briefing.pk)
+    _contact, message = briefing_email
 
-    raw = mailoutbox[0].message(policy=policy).as_bytes()
+    raw = message.message(policy=policy).as_bytes()
 
     [line] = [line for line in raw.splitlines() if line.startswith(b"List-Unsubscribe:")]
     assert re.fullmatch(

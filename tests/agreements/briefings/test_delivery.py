@@ -261,14 +261,11 @@ def test_a_row_another_sender_holds_is_skipped_not_sent_twice(
 
 
 def test_the_email_names_the_briefings_list_on_the_portals_domain(
-    db, secretariat_user, mailoutbox, settings
+    published_members_briefing, mailoutbox, settings
 ):
     settings.PORTAL_URL = "https://portal.example:8443"
-    ContactFactory()
-    briefing = BriefingFactory(members=True)
-    services.publish(briefing=briefing, by=secretariat_user)
 
-    send_pending_deliveries(briefing.pk)
+    send_pending_deliveries(published_members_briefing.pk)
 
     raw = mailoutbox[0].message().as_bytes()
     assert b"\nList-Id: CANTO Briefings <briefings.portal.example>\n" in raw
