@@ -7,10 +7,11 @@ situation always yields the same key and a changed one (a new expiry or review d
 
 Once only: `send_alerts` records the key in SentAlert (its `key` is unique) in the same
 database transaction as the sending, and commits only after the mail server accepted the
-message:
+messages, one per recipient:
 * run twice (or by two crons at once), the second run finds the key, or waits on the unique
   index until the first commits and then finds it, and sends nothing;
 * if sending fails, the transaction rolls back, nothing is recorded and the next run retries;
+  those whose messages went before the failure get them again, with the same Message-IDs;
 * if the process dies after the mail server accepted the message and before the commit, the
   key is not recorded and the next run sends again. That window is the commit itself, and a
   mail system cannot take part in the database transaction. Each message then carries the same
