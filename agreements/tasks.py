@@ -42,17 +42,17 @@ from django.utils.translation import gettext_lazy
 from agreements.markdown import render_markdown
 from agreements.models import Briefing, BriefingDelivery
 from canto_portal.links import absolute_url
-from canto_portal.mail import email_message
+from canto_portal.mail import email_message, list_id
 from members.models import language_of_contact
 from members.unsubscribe import unsubscribe_headers
 
 logger = logging.getLogger(__name__)
 
 
-def delivery_message_id(delivery):
+def delivery_message_key(delivery):
     """The same Message-ID for every attempt at one delivery, so a resend after a crash is
     recognised as the same message."""
-    return f"<briefing.{delivery.briefing_id}.{delivery.contact_id}@canto-portal>"
+    return f"briefing.{delivery.briefing_id}.{delivery.contact_id}"
 
 
 def build_delivery_message(delivery, body_html):
@@ -72,8 +72,9 @@ def build_delivery_message(delivery, body_html):
         subject_values={"title": briefing.title},
         template="emails/briefing_published",
         context=context,
+        message_key=delivery_message_key(delivery),
         headers={
-            "Message-ID": delivery_message_id(delivery),
+            "List-Id": list_id("CANTO Briefings", "briefings"),
             **unsubscribe_headers(delivery.contact),
         },
     )

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import conditional_page
 
 from agreements.feeds import LatestBriefingsFeed
 from agreements.views import attention, board, briefings, exchanges, register, search, seats
@@ -19,7 +20,13 @@ urlpatterns = [
     ),
     path("representatives/", seats.representatives, name="representatives"),
     path("briefings/", briefings.BriefingListView.as_view(), name="briefings"),
-    path("briefings/feed/", requires(ANYONE)(LatestBriefingsFeed()), name="briefing_feed"),
+    # 304 to a reader whose copy is current: the feed sets Last-Modified, and an ETag is
+    # made from the content.
+    path(
+        "briefings/feed/",
+        requires(ANYONE)(conditional_page(LatestBriefingsFeed())),
+        name="briefing_feed",
+    ),
     path("briefings/<slug:slug>/", briefings.briefing_detail, name="briefing"),
     path("exchanges/", exchanges.ExchangeListView.as_view(), name="exchanges"),
     path(

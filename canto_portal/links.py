@@ -1,9 +1,8 @@
 from django.conf import settings
 
 
-def absolute_url(path, request=None):
-    """A full link for an email. Inside a request the request knows the address; outside one
-    (a task, a cron command) PORTAL_URL, the site's public address, does."""
-    if request is not None:
-        return request.build_absolute_uri(path)
+def absolute_url(path):
+    """A full link for an email or a feed, on the site's public address, PORTAL_URL. Never the
+    request's: behind the proxy its host has lost the public port, and a task or a cron
+    command has no request."""
     return f"{settings.PORTAL_URL.rstrip('/')}{path}"

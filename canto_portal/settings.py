@@ -249,6 +249,10 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "CANTO Portal <portal@canto.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where replies to the portal's emails go: the sending address is the portal, and nobody reads it.
+SECRETARIAT_EMAIL = os.environ.get(
+    "SECRETARIAT_EMAIL", "CANTO Secretariat <secretariat@canto.example>"
+)
 
 # Security headers. No template has a script or an inline style, so the policy lets in the
 # portal's own files only. Images may also be data: URIs: allauth draws the authenticator's QR

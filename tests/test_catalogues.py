@@ -2,6 +2,7 @@
 and templates is translated, none is a guess, and the compiled files say what the sources say.
 Extracting the strings needs GNU gettext (Debian's `gettext`), as bin/update-catalogues does."""
 
+import re
 import shutil
 from pathlib import Path
 
@@ -31,6 +32,20 @@ def named(entries):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_entry_is_translated(language):
     assert named(catalogue(language).untranslated_entries()) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_plural_entry_has_each_form_the_language_counts(language):
+    """A form missing is no translation for the counts it serves: Spanish and French have a
+    third form, and "7 days" would stay in English."""
+    held = catalogue(language)
+    forms = int(re.search(r"nplurals=(\d+)", held.metadata["Plural-Forms"]).group(1))
+    incomplete = [
+        entry
+        for entry in held
+        if entry.msgid_plural and sorted(entry.msgstr_plural) != list(range(forms))
+    ]
+    assert named(incomplete) == []
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

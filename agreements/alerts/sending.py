@@ -7,20 +7,20 @@ situation always yields the same key and a changed one (a new expiry or review d
 
 Once only: `send_alerts` records the key in SentAlert (its `key` is unique) in the same
 database transaction as the sending, and commits only after the mail server accepted the
-message:
+messages, one per recipient:
 * run twice (or by two crons at once), the second run finds the key, or waits on the unique
   index until the first commits and then finds it, and sends nothing;
 * if sending fails, the transaction rolls back, nothing is recorded and the next run retries;
+  those whose messages went before the failure get them again, with the same Message-IDs;
 * if the process dies after the mail server accepted the message and before the commit, the
   key is not recorded and the next run sends again. That window is the commit itself, and a
-  mail system cannot take part in the database transaction. The message then carries the same
-  Message-ID as the first attempt, which mail servers and clients use to drop the duplicate.
+  mail system cannot take part in the database transaction. Each message then carries the same
+  Message-ID as at the first attempt, which mail servers and clients use to drop the duplicate.
 """
 
 import datetime
 import hashlib
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -60,31 +60,29 @@ def recipients(responsible, others):
     return list(dict.fromkeys(address.lower() for address in addresses))
 
 
-def message_id(key, language):
-    """The same Message-ID for every attempt at one alert in one language, so a resend after
-    a crash is recognised as the same message."""
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    return f"<alert.{digest}.{language}@canto-portal>"
+def message_key(key, address):
+    """The same Message-ID for every attempt at one alert to one address, so a resend after a
+    crash is recognised as the same message."""
+    digest = hashlib.sha256(f"{key} {address}".encode()).hexdigest()[:32]
+    return f"alert.{digest}"
 
 
 def build_messages(alert):
-    """One message per language among the alert's recipients, each in that language."""
-    by_language = defaultdict(list)
+    """One message per recipient, in their language: an alert goes to people of several
+    members, who must not see each other's addresses."""
     languages = languages_of(alert.recipients)
-    for address in alert.recipients:
-        by_language[languages[address]].append(address)
     context = {**alert.context, "alert": alert}
     return [
         email_message(
-            to=addresses,
-            language=language,
+            to=[address],
+            language=languages[address],
             subject=alert.subject,
             subject_values=alert.subject_values,
             template=alert.template,
             context=context,
-            headers={"Message-ID": message_id(alert.key, language)},
+            message_key=message_key(alert.key, address),
         )
-        for language, addresses in by_language.items()
+        for address in alert.recipients
     ]
 
 

@@ -185,7 +185,7 @@ def send_invitations(modeladmin, request, contacts):
     sent = 0
     for contact in contacts:
         try:
-            services.invite(contact, invited_by=request.user, request=request)
+            services.invite(contact, invited_by=request.user)
         except services.InvitationError as error:
             modeladmin.message_user(request, str(error), messages.WARNING)
         else:

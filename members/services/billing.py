@@ -479,7 +479,7 @@ def reminder_messages(invoice: Invoice, stage: str, recipients: list[str]):
             subject_values={"number": invoice.number, "due_on": invoice.due_on},
             template="emails/invoice_reminder",
             context=context,
-            headers={"Message-ID": f"<invoice.{digest}.{language}@canto-portal>"},
+            message_key=f"invoice.{digest}.{language}",
         )
         if pdf is not None:
             message.attach(f"{invoice.number}.pdf", pdf, "application/pdf")

@@ -127,7 +127,7 @@ def invitation_refusal(contact, *, by):
 
 
 @transaction.atomic
-def invite(contact, *, invited_by, request=None):
+def invite(contact, *, invited_by):
     """Creates an invitation for `contact`, emails it and returns it; its `token` attribute
     holds the secret part of the link (never stored). A newer invitation replaces older ones.
 
@@ -148,17 +148,17 @@ def invite(contact, *, invited_by, request=None):
         expires_at=now + datetime.timedelta(days=settings.INVITATION_EXPIRY_DAYS),
     )
     invitation.token = token
-    send_invitation_email(invitation, request)
+    send_invitation_email(invitation)
     return invitation
 
 
-def send_invitation_email(invitation, request=None):
+def send_invitation_email(invitation):
     path = reverse("members:invitation", args=[invitation.token])
     context = {
         "invitation": invitation,
         "contact": invitation.contact,
         "member": invitation.contact.member,
-        "accept_url": absolute_url(path, request),
+        "accept_url": absolute_url(path),
         "expiry_days": settings.INVITATION_EXPIRY_DAYS,
     }
     email_message(

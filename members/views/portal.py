@@ -203,7 +203,7 @@ def contact_invite(request, pk):
         }
         return TemplateResponse(request, "members/contact_invite.html", context)
     try:
-        services.invite(contact, invited_by=request.user, request=request)
+        services.invite(contact, invited_by=request.user)
     except services.InvitationError as error:
         messages.error(request, str(error))
     else:

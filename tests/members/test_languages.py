@@ -72,6 +72,18 @@ def test_an_invitation_is_written_in_the_contacts_language():
     assert "Kies hier uw wachtwoord" in message.body
 
 
+def test_a_spanish_invitation_has_no_english_sentence_left():
+    contact = ContactFactory(language="es")
+
+    services.invite(contact, invited_by=None)
+
+    [message] = mail.outbox
+    assert "El enlace funciona una vez y caduca en 7 días." in message.body
+    for text in (message.body, message.alternatives[0].content):
+        assert "The link" not in text
+        assert "expires" not in text
+
+
 def test_an_alert_goes_to_each_recipient_in_their_language_whatever_the_case_of_the_address():
     ContactFactory(email="sofia@example.org", language="es")
     today = datetime.date(2026, 11, 30)

@@ -1,5 +1,6 @@
 """One-click unsubscribe from briefing emails, without a login."""
 
+import email.policy
 import re
 
 import pytest
@@ -34,6 +35,28 @@ def test_a_briefing_email_offers_a_one_click_unsubscribe(briefing_email):
 
     assert message.extra_headers["List-Unsubscribe"].startswith("<http")
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+
+@pytest.fixture
+def long_portal_url(settings):
+    settings.PORTAL_URL = "https://members-portal.caribbean-telecommunications.example:8443"
+
+
+@pytest.mark.parametrize("policy", [email.policy.default, email.policy.SMTP])
+def test_the_unsubscribe_header_is_sent_as_a_plain_url_however_long(
+    long_portal_url, briefing_email, policy
+):
+    _contact, message = briefing_email
+
+    raw = message.message(policy=policy).as_bytes()
+
+    [line] = [line for line in raw.splitlines() if line.startswith(b"List-Unsubscribe:")]
+    assert re.fullmatch(
+        rb"List-Unsubscribe: <https://members-portal\.caribbean-telecommunications\.example:8443"
+        rb"/[^<>\s]+>",
+        line,
+    )
+    assert b"List-Unsubscribe-Post: List-Unsubscribe=One-Click" in raw
 
 
 def test_the_mail_clients_one_click_post_unsubscribes_without_login_or_csrf_token(

@@ -327,6 +327,21 @@ def test_member_admin_invites_a_contact(client, member_admin_a, contact_a, mailo
     assert mailoutbox[0].to == [contact_a.email]
 
 
+def test_the_invitation_link_is_on_the_portals_public_address_not_the_requests(
+    client, settings, member_admin_a, contact_a, mailoutbox
+):
+    # Behind the proxy the request's host has lost the public port.
+    settings.PORTAL_URL = "http://portal.example:8443"
+    settings.ALLOWED_HOSTS = ["portal.example"]
+    login(client, member_admin_a).post(
+        reverse("members:contact_invite", args=[contact_a.pk]), HTTP_HOST="portal.example"
+    )
+
+    [message] = mailoutbox
+    assert "http://portal.example:8443/invitations/" in message.body
+    assert "http://portal.example/" not in message.body
+
+
 def test_portal_links_to_inviting_a_contact_without_a_login(client, member_admin_a, contact_a):
     response = login(client, member_admin_a).get(reverse("members:portal"))
 

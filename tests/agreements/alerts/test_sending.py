@@ -51,9 +51,25 @@ def test_expiry_alert_goes_to_the_responsible_staff_member_and_the_board(
 
     send_register_alerts(TODAY)
 
-    assert len(mailoutbox) == 1
-    assert mailoutbox[0].to == ["officer@canto.example", "director@board.example"]
+    assert [message.to for message in mailoutbox] == [
+        ["officer@canto.example"],
+        ["director@board.example"],
+    ]
     assert "CANTO-AGR-2026-001 expires in 90 days" in mailoutbox[0].subject
+
+
+def test_each_recipient_gets_a_message_that_names_nobody_else(mailoutbox):
+    addresses = [ContactFactory(email=f"primary@member{n}.example").email for n in range(3)]
+    alert = Alert("test:several-members", "Subject", addresses, "emails/alert_review_overdue")
+
+    sending.send_alert(alert)
+
+    assert sorted(message.to for message in mailoutbox) == sorted([a] for a in addresses)
+    for message in mailoutbox:
+        raw = message.message().as_bytes().decode().lower()
+        others = [address for address in addresses if address not in message.to]
+        assert not [address for address in others if address.lower() in raw]
+    assert SentAlert.objects.get(key=alert.key).recipients == ", ".join(addresses)
 
 
 def test_running_twice_the_same_day_sends_nothing_new(mailoutbox, director):

@@ -183,8 +183,9 @@ def test_a_withdrawn_briefing_stops_sending(
 
 
 def test_the_email_has_text_and_sanitised_html_and_a_stable_message_id(
-    db, secretariat_user, mailoutbox
+    db, secretariat_user, mailoutbox, settings
 ):
+    settings.PORTAL_URL = "https://portal.example:8443"
     contact = ContactFactory(name="Ana Reyes")
     briefing = BriefingFactory(members=True, body="**Note** <script>alert(1)</script>")
     services.publish(briefing=briefing, by=secretariat_user)
@@ -196,7 +197,7 @@ def test_the_email_has_text_and_sanitised_html_and_a_stable_message_id(
     assert "Dear Ana Reyes," in message.body
     assert "<strong>Note</strong>" in html
     assert "<script>" not in html
-    expected_id = f"<briefing.{briefing.pk}.{contact.pk}@canto-portal>"
+    expected_id = f"<briefing.{briefing.pk}.{contact.pk}@portal.example>"
     assert message.extra_headers["Message-ID"] == expected_id
 
 
@@ -257,3 +258,14 @@ def test_a_row_another_sender_holds_is_skipped_not_sent_twice(
     assert result == {"sent": 5, "failed": 0}
     assert held.contact.email not in addresses(mailoutbox)
     assert BriefingDelivery.objects.get(pk=held.pk).status == PENDING
+
+
+def test_the_email_names_the_briefings_list_on_the_portals_domain(
+    published_members_briefing, mailoutbox, settings
+):
+    settings.PORTAL_URL = "https://portal.example:8443"
+
+    send_pending_deliveries(published_members_briefing.pk)
+
+    raw = mailoutbox[0].message().as_bytes()
+    assert b"\nList-Id: CANTO Briefings <briefings.portal.example>\n" in raw

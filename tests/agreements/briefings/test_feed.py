@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from agreements import services
 from tests.agreements.factories_briefings import BriefingFactory, topic
 
 pytestmark = pytest.mark.django_db
@@ -47,7 +48,8 @@ def test_the_feed_lists_only_public_published_briefings(client):
     assert [entry.find(f"{ATOM}title").text for entry in entries(feed)] == [public.title]
 
 
-def test_each_entry_has_a_unique_id_an_update_time_and_a_link(client):
+def test_each_entry_has_a_unique_id_an_update_time_and_a_link(client, settings):
+    settings.PORTAL_URL = "https://portal.example"
     briefings = BriefingFactory.create_batch(3, published=True)
 
     _response, feed = fetch(client)
@@ -56,11 +58,57 @@ def test_each_entry_has_a_unique_id_an_update_time_and_a_link(client):
     assert len(set(ids)) == 3
     for entry in entries(feed):
         assert datetime.datetime.fromisoformat(entry.find(f"{ATOM}updated").text)
-        assert entry.find(f"{ATOM}link").get("href").startswith("http://testserver/briefings/")
+        assert entry.find(f"{ATOM}link").get("href").startswith("https://portal.example/briefings/")
     assert {b.get_absolute_url() for b in briefings} == {
-        entry.find(f"{ATOM}link").get("href").removeprefix("http://testserver")
+        entry.find(f"{ATOM}link").get("href").removeprefix("https://portal.example")
         for entry in entries(feed)
     }
+
+
+def test_links_and_ids_are_on_the_portals_public_address_not_the_requests(client, settings):
+    # Behind the proxy the request's host has lost the public port.
+    settings.PORTAL_URL = "http://portal.example:8443"
+    settings.ALLOWED_HOSTS = ["portal.example"]
+    BriefingFactory(published=True)
+
+    feed = ET.fromstring(client.get(FEED_URL, HTTP_HOST="portal.example").content)
+
+    addresses = [feed.find(f"{ATOM}id").text, entries(feed)[0].find(f"{ATOM}id").text]
+    addresses += [link.get("href") for link in feed.iter(f"{ATOM}link")]
+    assert len(addresses) == 5
+    assert all(a.startswith("http://portal.example:8443/briefings/") for a in addresses)
+
+
+def test_a_reader_whose_copy_is_as_new_as_last_modified_gets_not_modified(client):
+    BriefingFactory(published=True)
+    response, _feed = fetch(client)
+
+    again = client.get(FEED_URL, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_reader_whose_copy_has_the_etag_gets_not_modified(client):
+    BriefingFactory(published=True)
+    response, _feed = fetch(client)
+
+    again = client.get(FEED_URL, HTTP_IF_NONE_MATCH=response["ETag"])
+
+    assert again.status_code == 304
+
+
+def test_a_withdrawal_makes_the_feed_modified_again(client, secretariat_user):
+    published_at = timezone.now() - datetime.timedelta(days=3)
+    BriefingFactory(published=True, published_at=published_at - datetime.timedelta(days=1))
+    newest = BriefingFactory(published=True, published_at=published_at)
+    response, _feed = fetch(client)
+
+    services.withdraw(briefing=newest, by=secretariat_user, note="Sent too early.")
+
+    again = client.get(FEED_URL, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"])
+    assert again.status_code == 200
+    assert len(entries(ET.fromstring(again.content))) == 1
 
 
 def test_the_feed_is_updated_when_its_newest_briefing_was_published(client):

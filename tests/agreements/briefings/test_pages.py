@@ -1,6 +1,7 @@
 """/briefings/, /briefings/<slug>/ and the home page's latest briefings, per role."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -201,3 +202,26 @@ def test_the_home_page_shows_the_three_latest_public_briefings(client):
 
 def test_the_navigation_links_the_briefings_for_everyone(client):
     assert f'href="{LIST_URL}"' in client.get("/").text
+
+
+# What HTML takes in <time datetime> for a moment: at most three digits of a second.
+HTML_DATETIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:?\d\d)")
+
+
+@pytest.mark.parametrize("page", ["home", "list", "briefing"])
+def test_publication_times_are_machine_readable_as_html_allows(client, page):
+    published_at = timezone.now().replace(microsecond=756944) - datetime.timedelta(days=2)
+    briefing = BriefingFactory(published=True, published_at=published_at)
+    url = {
+        "home": reverse("home"),
+        "list": LIST_URL,
+        "briefing": briefing.get_absolute_url(),
+    }[page]
+
+    attributes = re.findall(r'<time datetime="([^"]*)"', client.get(url).text)
+
+    assert attributes
+    for attribute in attributes:
+        assert HTML_DATETIME.fullmatch(attribute), attribute
+        moment = datetime.datetime.fromisoformat(attribute)
+        assert moment == published_at.replace(microsecond=0)
