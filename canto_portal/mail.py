@@ -64,6 +64,25 @@ def list_id(name: str, label: str) -> str:
     return f"{name} <{label}.{portal_domain()}>"
 
 
+def portal_headers(
+    *,
+    language: str,
+    message_key: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The headers every portal email carries, with `headers` added, each a `OneLineHeader`."""
+    message_id = (
+        f"<{message_key}@{portal_domain()}>" if message_key else make_msgid(domain=portal_domain())
+    )
+    all_headers = {
+        "Message-ID": message_id,
+        "Auto-Submitted": "auto-generated",
+        "Content-Language": language,
+        **(headers or {}),
+    }
+    return {name: OneLineHeader(name, value) for name, value in all_headers.items()}
+
+
 def email_message(
     *,
     to: Sequence[str],
@@ -81,15 +100,6 @@ def email_message(
     after it is, dates and numbers written the language's way. A `message_key` makes the
     Message-ID, the same for every attempt at one message, so that a resend after a crash is
     recognised as the same message. `headers` are ASCII, each written on one line."""
-    message_id = (
-        f"<{message_key}@{portal_domain()}>" if message_key else make_msgid(domain=portal_domain())
-    )
-    all_headers = {
-        "Message-ID": message_id,
-        "Auto-Submitted": "auto-generated",
-        "Content-Language": language,
-        **(headers or {}),
-    }
     context = {**context, "LANGUAGE_CODE": language}
     with translation.override(language):
         subject_text = str(subject)
@@ -100,7 +110,7 @@ def email_message(
             body=render_to_string(f"{template}.txt", context),
             to=list(to),
             reply_to=[settings.SECRETARIAT_EMAIL],
-            headers={name: OneLineHeader(name, value) for name, value in all_headers.items()},
+            headers=portal_headers(language=language, message_key=message_key, headers=headers),
             alternatives=[(render_to_string(f"{template}.html", context), "text/html")],
         )
     return message

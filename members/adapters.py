@@ -1,9 +1,31 @@
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
+from canto_portal.links import absolute_url
+from canto_portal.mail import portal_domain, portal_headers
 from members.roles import Roles
+
+
+@dataclass(frozen=True)
+class PortalSite:
+    """What allauth's emails name as the site: the portal and its public domain, never the
+    host a request happened to name."""
+
+    name: str
+    domain: str
+
+
+def on_portal_url(url: str) -> str:
+    """`url`, built by allauth from the request, moved onto PORTAL_URL."""
+    parts = urlsplit(url)
+    return absolute_url(f"{parts.path}?{parts.query}" if parts.query else parts.path)
 
 
 class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
@@ -21,6 +43,29 @@ class InvitationOnlyAccountAdapter(DefaultAccountAdapter):
         if roles.is_secretariat:
             return reverse("admin:index")
         return super().get_login_redirect_url(request)
+
+    def send_mail(self, template_prefix, email, context):
+        """allauth's emails (login codes, password resets, address confirmations) name the
+        portal and its public address, as the portal's own emails do."""
+        site = PortalSite(name="CANTO Portal", domain=portal_domain())
+        super().send_mail(template_prefix, email, {**context, "current_site": site})
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        message = super().render_mail(
+            template_prefix,
+            email,
+            context,
+            headers=portal_headers(language=language, headers=headers),
+        )
+        message.reply_to = [settings.SECRETARIAT_EMAIL]
+        return message
+
+    def get_reset_password_from_key_url(self, key):
+        return on_portal_url(super().get_reset_password_from_key_url(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return on_portal_url(super().get_email_confirmation_url(request, emailconfirmation))
 
     def _get_login_attempts_cache_key(self, request, **credentials):
         """Failed logins count per account, from all addresses together (ACCOUNT_RATE_LIMITS):

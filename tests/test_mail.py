@@ -8,6 +8,8 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import Client
+from django.urls import reverse
 
 from agreements import services as briefing_services
 from agreements.alerts import Alert, sending
@@ -60,7 +62,29 @@ def briefing(language):
     send_pending_deliveries(published.pk)
 
 
+def password_reset(language):
+    user = UserFactory()
+    Client().post(
+        reverse("account_reset_password"),
+        {"email": user.email},
+        HTTP_HOST="127.0.0.1",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+def login_code(language):
+    user = UserFactory()
+    Client().post(
+        reverse("account_request_login_code"),
+        {"email": user.email},
+        HTTP_HOST="127.0.0.1",
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+
+
+# The portal's own mail, written in HTML and text; allauth's, written in text only.
 KINDS = [invitation, dues_reminder, alert, briefing]
+ALL_KINDS = [*KINDS, password_reset, login_code]
 
 
 def sent(kind, language="en"):
@@ -72,17 +96,17 @@ def sent(kind, language="en"):
     return email.message_from_bytes(raw, policy=email.policy.default)
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", ALL_KINDS)
 def test_every_kind_of_mail_says_it_is_automated(kind):
     assert sent(kind)["Auto-Submitted"] == "auto-generated"
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", ALL_KINDS)
 def test_replies_to_every_kind_of_mail_go_to_the_secretariat(kind):
     assert sent(kind)["Reply-To"] == SECRETARIAT
 
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", ALL_KINDS)
 def test_every_kind_of_mail_has_a_message_id_on_the_portals_domain(kind):
     assert re.fullmatch(r"<[^@<>]+@portal\.example>", sent(kind)["Message-ID"])
 
@@ -94,6 +118,21 @@ def test_every_kind_of_mail_in_spanish_says_so_in_its_html(kind):
     html = message.get_body(preferencelist=("html",)).get_content()
     assert '<html lang="es">' in html
     assert message["Content-Language"] == "es"
+
+
+def test_a_password_reset_link_is_on_the_portals_public_address_not_the_requests():
+    body = sent(password_reset).get_body(preferencelist=("plain",)).get_content()
+
+    assert "https://portal.example:8443/accounts/password/reset/key/" in body
+    assert "127.0.0.1" not in body
+
+
+@pytest.mark.parametrize("kind", [password_reset, login_code])
+def test_allauths_mail_names_the_portal_not_the_requests_host(kind):
+    body = sent(kind).get_body(preferencelist=("plain",)).get_content()
+
+    assert "Hello from CANTO Portal!" in body
+    assert "portal.example" in body
 
 
 def test_a_header_with_a_line_break_is_refused():
