@@ -4,7 +4,12 @@ runs in one transaction: refused, it writes nothing, and says why in a message f
 who tried."""
 
 from members.services.billing.cycle import run_dues_cycle
-from members.services.billing.documents import invoice_context, invoice_pdf
+from members.services.billing.documents import (
+    billing_language,
+    invoice_context,
+    invoice_pdf,
+    receipt_pdf,
+)
 from members.services.billing.issuing import (
     DuesPreview,
     issue_dues,
@@ -35,6 +40,7 @@ from members.services.billing.reminders import (
 __all__ = [
     "BillingRefused",
     "DuesPreview",
+    "billing_language",
     "billing_recipients",
     "confirm_lapse",
     "dismiss_lapse",
@@ -48,6 +54,7 @@ __all__ = [
     "payment_refusal",
     "preview_dues",
     "propose_lapses",
+    "receipt_pdf",
     "record_payment",
     "reminder_messages",
     "reminders_due",

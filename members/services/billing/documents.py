@@ -1,13 +1,39 @@
-"""The documents a member keeps: an invoice's PDF, and what its page and PDF show."""
+"""The documents a member keeps: an invoice's PDF and a payment's receipt, and what an
+invoice's page and PDF show.
+
+They are written in the billing contact's language, dates and numbers its way, whoever asks
+for them: the copy the Secretariat downloads is the document the member received."""
 
 from django.conf import settings
+from django.utils import translation
 
-from canto_portal.pdf import render_pdf
-from members.models import Invoice
+from canto_portal.pdf import ARCHIVAL, render_pdf
+from members.models import Contact, Invoice, Member, Payment, language_of_contact
+
+
+def billing_language(member: Member) -> str:
+    """The language of the member's invoices and receipts: its billing contact's (the first
+    recorded, if there are several), else its first member admin's, else the portal's."""
+    contacts = Contact.objects.filter(member=member).order_by("pk")
+    contact = (
+        contacts.filter(role=Contact.Role.BILLING).first()
+        or contacts.filter(is_member_admin=True).first()
+    )
+    return language_of_contact(contact) if contact else settings.LANGUAGE_CODE
+
+
+def member_document(template_name: str, context: dict, *, member: Member) -> bytes:
+    with translation.override(billing_language(member)):
+        return render_pdf(template_name, context, variant=ARCHIVAL)
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
-    return render_pdf("pdf/invoice.html", invoice_context(invoice))
+    return member_document("pdf/invoice.html", invoice_context(invoice), member=invoice.member)
+
+
+def receipt_pdf(*, invoice: Invoice, payment: Payment) -> bytes:
+    context = {**invoice_context(invoice), "payment": payment}
+    return member_document("pdf/receipt.html", context, member=invoice.member)
 
 
 def invoice_context(invoice: Invoice) -> dict:
