@@ -1,5 +1,5 @@
 """What a member sees of its money: the dashboard's balance and overdue banner, its invoices,
-their PDFs and receipts, and a statement of the last five years.
+their PDFs, receipts and credit notes, and a statement of the last five years.
 
 Invoices are for the member's admins and billing contacts, and the Secretariat. Anyone else
 gets 404 for an invoice, as for one that does not exist."""
@@ -19,9 +19,9 @@ from canto_portal.fragments import fragment
 from members.access import LOGGED_IN, AccessRule, hidden, requires
 from members.apps import MEMBERS
 from members.balances import MemberBilling, summary_of
-from members.models import Contact, Invoice, Payment
+from members.models import Contact, CreditNote, Invoice, Payment
 from members.roles import Roles, roles_for
-from members.services.billing import invoice_context, invoice_pdf, receipt_pdf
+from members.services.billing import credit_note_pdf, invoice_context, invoice_pdf, receipt_pdf
 
 STATEMENT_YEARS = 5
 
@@ -143,3 +143,13 @@ def receipt_download(request, number, payment):
     return pdf_response(
         receipt_pdf(invoice=invoice, payment=payment), f"{invoice.number}-receipt-{payment.pk}.pdf"
     )
+
+
+@require_GET
+@requires(LOGGED_IN)
+def credit_note_download(request, number):
+    invoice = visible_invoice(request, number)
+    credit_note = get_object_or_404(
+        CreditNote.objects.select_related("invoice__member"), invoice=invoice
+    )
+    return pdf_response(credit_note_pdf(credit_note), f"{credit_note.number}.pdf")

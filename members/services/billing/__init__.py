@@ -6,6 +6,7 @@ who tried."""
 from members.services.billing.cycle import run_dues_cycle
 from members.services.billing.documents import (
     billing_language,
+    credit_note_pdf,
     invoice_context,
     invoice_pdf,
     receipt_pdf,
@@ -43,6 +44,7 @@ __all__ = [
     "billing_language",
     "billing_recipients",
     "confirm_lapse",
+    "credit_note_pdf",
     "dismiss_lapse",
     "invoice_context",
     "invoice_pdf",

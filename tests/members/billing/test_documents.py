@@ -1,11 +1,12 @@
-"""Invoices and receipts are the documents a member keeps: archival, tagged PDFs written in
-the billing contact's language, dates and numbers its way, whoever downloads them."""
+"""Invoices, receipts and credit notes are the documents a member keeps: archival, tagged PDFs
+written in the billing contact's language, dates and numbers its way, whoever downloads them."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 
 from members.models import LanguagePreference
 from members.services import billing
@@ -113,3 +114,47 @@ def test_the_invoice_emailed_when_issued_is_attached_in_the_billing_contacts_lan
     (message,) = mail.outbox
     (_name, attached, _type) = message.attachments[0]
     assert "Factura CANTO-2026-0001" in text_of(attached)
+
+
+@pytest.fixture
+def void_invoice(member_a, secretariat_user):
+    invoice = dues_invoice(member_a)
+    billing.void_invoice(invoice=invoice, reason="Issued twice", by=secretariat_user)
+    return invoice
+
+
+def credit_note_url(invoice):
+    return reverse("members:credit_note_pdf", args=[invoice.number])
+
+
+def test_a_void_invoices_credit_note_is_a_pdf_a_document_in_the_billing_contacts_language(
+    client, void_invoice, spanish_billing_user
+):
+    client.force_login(spanish_billing_user)
+    document = client.get(credit_note_url(void_invoice)).content
+
+    text = text_of(document)
+    assert "Nota de crédito CN-CANTO-2026-0001" in text
+    assert "5000,00 USD" in text
+    assert "Issued twice" in text
+    assert standards_of(document).language == "es"
+    assert standards_of(document).claims == {"pdfaid:part": "3", "pdfaid:conformance": "A"}
+
+
+@pytest.mark.parametrize("who", ["operator_a", "member_admin_b"])
+def test_anyone_else_gets_404_for_the_credit_note(client, request, void_invoice, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get(credit_note_url(void_invoice)).status_code == 404
+
+
+def test_an_invoice_that_is_not_void_has_no_credit_note(client, invoice, member_admin_a):
+    client.force_login(member_admin_a)
+
+    assert client.get(credit_note_url(invoice)).status_code == 404
+
+
+def test_a_void_invoices_page_links_its_credit_note(client, void_invoice, member_admin_a):
+    client.force_login(member_admin_a)
+
+    assert credit_note_url(void_invoice) in client.get(void_invoice.get_absolute_url()).text
