@@ -5,7 +5,6 @@ who tried."""
 
 from members.services.billing.cycle import run_dues_cycle
 from members.services.billing.documents import (
-    billing_language,
     credit_note_pdf,
     invoice_context,
     invoice_pdf,
@@ -41,7 +40,6 @@ from members.services.billing.reminders import (
 __all__ = [
     "BillingRefused",
     "DuesPreview",
-    "billing_language",
     "billing_recipients",
     "confirm_lapse",
     "credit_note_pdf",

@@ -4,27 +4,37 @@ credit note, and what an invoice's page and PDF show.
 They are written in the billing contact's language, dates and numbers its way, whoever asks
 for them: the copy the Secretariat downloads is the document the member received."""
 
+from collections.abc import Iterable
+
 from django.conf import settings
+from django.db.models import Q
 from django.utils import translation
 
 from canto_portal.pdf import ARCHIVAL, render_pdf
-from members.models import Contact, CreditNote, Invoice, Member, Payment, language_of_contact
+from members.models import Contact, CreditNote, Invoice, Member, Payment, languages_of
 
 
-def billing_language(member: Member) -> str:
-    """The language of the member's invoices, receipts and credit notes: its billing
-    contact's (the first recorded, if there are several), else its first member admin's, else
-    the portal's."""
-    contacts = Contact.objects.filter(member=member).order_by("pk")
-    contact = (
-        contacts.filter(role=Contact.Role.BILLING).first()
-        or contacts.filter(is_member_admin=True).first()
+def billing_languages(members: Iterable[Member]) -> dict[int, str]:
+    """The language of each member's invoices, receipts and credit notes, by the member's
+    key: its billing contact's (the first recorded, if there are several), else its first
+    member admin's, else the portal's; each contact's the way their emails' is chosen."""
+    members = list(members)
+    contacts = (
+        Contact.objects.filter(member__in=members)
+        .filter(Q(role=Contact.Role.BILLING) | Q(is_member_admin=True))
+        .order_by("pk")
+        .values_list("member_id", "email", "role")
     )
-    return language_of_contact(contact) if contact else settings.LANGUAGE_CODE
+    addresses: dict[int, str] = {}
+    for member_id, email, _role in sorted(contacts, key=lambda row: row[2] != Contact.Role.BILLING):
+        addresses.setdefault(member_id, email)
+    languages = languages_of(addresses.values())
+    default = settings.LANGUAGE_CODE
+    return {member.pk: languages.get(addresses.get(member.pk, ""), default) for member in members}
 
 
 def member_document(template_name: str, context: dict, *, member: Member) -> bytes:
-    with translation.override(billing_language(member)):
+    with translation.override(billing_languages([member])[member.pk]):
         return render_pdf(template_name, context, variant=ARCHIVAL)
 
 

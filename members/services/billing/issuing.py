@@ -8,11 +8,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from members.models import Dues, DuesRate, Invoice, InvoiceLine, InvoiceNumberSequence, Member
 from members.models.billing import invoice_number
+from members.services.billing.documents import billing_languages
 from members.services.billing.refused import BillingRefused
 
 
@@ -108,11 +109,11 @@ def issue_dues(*, year: int, by, issued_on: datetime.date | None = None) -> list
         )
         for (member, rate), number in zip(preview.invoices, numbers, strict=True)
     )
+    languages = billing_languages(members)
     InvoiceLine.objects.bulk_create(
         InvoiceLine(
             invoice=invoice,
-            description=_("Annual dues %(year)s, %(category)s member")
-            % {"year": year, "category": member.category.name},
+            description=dues_line(member, year=year, language=languages[member.pk]),
             quantity=1,
             unit_price=rate.amount,
             amount=rate.amount,
@@ -120,6 +121,15 @@ def issue_dues(*, year: int, by, issued_on: datetime.date | None = None) -> list
         for invoice, (member, rate) in zip(invoices, preview.invoices, strict=True)
     )
     return invoices
+
+
+def dues_line(member: Member, *, year: int, language: str) -> str:
+    """The dues line as the invoice keeps it, in the language the member's invoices are in."""
+    with translation.override(language):
+        return _("Annual dues %(year)s, %(category)s member") % {
+            "year": year,
+            "category": member.category.name,
+        }
 
 
 def line_refusal(line: InvoiceLine) -> str | None:
