@@ -1,16 +1,13 @@
 """Invoices, receipts and credit notes are the documents a member keeps: archival, tagged PDFs
 written in the billing contact's language, dates and numbers its way, whoever downloads them."""
 
-import datetime
-from decimal import Decimal
-
 import pytest
 from django.core import mail
 from django.urls import reverse
 
 from members.models import LanguagePreference
 from members.services import billing
-from tests.members.billing.factories import billing_contact, dues_invoice
+from tests.members.billing.factories import billing_contact, dues_invoice, partly_paid_invoice
 from tests.members.factories import ContactFactory
 from tests.pdfs import standards_of, text_of
 
@@ -19,15 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def invoice(member_a):
-    invoice = dues_invoice(member_a)
-    billing.record_payment(
-        invoice=invoice,
-        amount=Decimal("1250.00"),
-        paid_on=datetime.date(2026, 2, 1),
-        reference="RBL-0001",
-        by=None,
-    )
-    return invoice
+    return partly_paid_invoice(member_a)
 
 
 @pytest.fixture
