@@ -405,7 +405,7 @@ HEALTH_MAX_TASK_WAIT_SECONDS = int(os.environ.get("HEALTH_MAX_TASK_WAIT_SECONDS"
 BOARD_QUORUM_PERCENT = int(os.environ.get("BOARD_QUORUM_PERCENT", "50"))
 BOARD_REMINDER_HOURS = int(os.environ.get("BOARD_REMINDER_HOURS", "48"))
 
-# The dues cycle (members/services/billing.py, `manage.py run_dues_cycle` every day).
+# The dues cycle (members/services/billing/, `manage.py run_dues_cycle` every day).
 # An invoice is due DUES_NET_DAYS after it is issued; a member stays in good standing until a
 # dues invoice is open DUES_GRACE_DAYS past its due date; past DUES_LAPSE_PROPOSAL_DAYS the
 # daily run proposes lapsing the member, and the Secretariat confirms or dismisses it.

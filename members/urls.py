@@ -19,6 +19,11 @@ urlpatterns = [
         billing.receipt_download,
         name="receipt_pdf",
     ),
+    path(
+        "portal/invoices/<str:number>/credit-note/pdf/",
+        billing.credit_note_download,
+        name="credit_note_pdf",
+    ),
     path("members/", portal.directory, name="directory"),
     path("members/<slug:slug>/", portal.member_detail, name="detail"),
     path("invitations/<str:token>/", portal.invitation, name="invitation"),

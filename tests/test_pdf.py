@@ -2,9 +2,11 @@ import io
 
 import pytest
 from django.template import engines
+from django.utils import translation
 from pypdf import PdfReader
 
 from canto_portal import pdf
+from tests.pdfs import standards_of
 
 
 @pytest.fixture
@@ -51,3 +53,22 @@ def test_a_page_with_remote_images_still_renders_without_them(template):
     document = pdf.render_pdf(template, {"heading": "Offline"})
 
     assert "Offline" in text_of(document)
+
+
+def test_a_pdf_is_tagged_for_screen_readers_in_the_active_language(template):
+    with translation.override("es"):
+        document = pdf.render_pdf(template, {"heading": "Acta"})
+
+    standards = standards_of(document)
+    assert standards.tagged
+    assert standards.language == "es"
+    assert standards.claims == {"pdfuaid:part": "1"}
+
+
+def test_an_archival_pdf_claims_pdf_a_3a_and_is_tagged_too(template):
+    document = pdf.render_pdf(template, {"heading": "Factura"}, variant=pdf.ARCHIVAL)
+
+    standards = standards_of(document)
+    assert standards.tagged
+    assert standards.language == "en"
+    assert standards.claims == {"pdfaid:part": "3", "pdfaid:conformance": "A"}

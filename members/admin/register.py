@@ -315,7 +315,7 @@ class DuesAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     date_hierarchy = "paid_on"
     actions = ["record_payment", "send_reminder"]
 
-    # Money is recorded against invoices (members/services/billing.py), and the dues status
+    # Money is recorded against invoices (members/services/billing/), and the dues status
     # follows them: these actions lead there rather than edit dues by hand.
     @admin.action(description=_("Record a payment on the dues invoice"))
     def record_payment(self, request, queryset):

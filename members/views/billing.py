@@ -1,5 +1,5 @@
 """What a member sees of its money: the dashboard's balance and overdue banner, its invoices,
-their PDFs and receipts, and a statement of the last five years.
+their PDFs, receipts and credit notes, and a statement of the last five years.
 
 Invoices are for the member's admins and billing contacts, and the Secretariat. Anyone else
 gets 404 for an invoice, as for one that does not exist."""
@@ -16,13 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from canto_portal.fragments import fragment
-from canto_portal.pdf import render_pdf
 from members.access import LOGGED_IN, AccessRule, hidden, requires
 from members.apps import MEMBERS
 from members.balances import MemberBilling, summary_of
-from members.models import Contact, Invoice, Payment
+from members.models import Contact, CreditNote, Invoice, Payment
 from members.roles import Roles, roles_for
-from members.services.billing import invoice_context, invoice_pdf
+from members.services.billing import credit_note_pdf, invoice_context, invoice_pdf, receipt_pdf
 
 STATEMENT_YEARS = 5
 
@@ -141,7 +140,16 @@ def invoice_download(request, number):
 def receipt_download(request, number, payment):
     invoice = visible_invoice(request, number)
     payment = get_object_or_404(invoice.payments, pk=payment)
-    context = {**invoice_context(invoice), "payment": payment}
     return pdf_response(
-        render_pdf("pdf/receipt.html", context), f"{invoice.number}-receipt-{payment.pk}.pdf"
+        receipt_pdf(invoice=invoice, payment=payment), f"{invoice.number}-receipt-{payment.pk}.pdf"
     )
+
+
+@require_GET
+@requires(LOGGED_IN)
+def credit_note_download(request, number):
+    invoice = visible_invoice(request, number)
+    credit_note = get_object_or_404(
+        CreditNote.objects.select_related("invoice__member"), invoice=invoice
+    )
+    return pdf_response(credit_note_pdf(credit_note), f"{credit_note.number}.pdf")

@@ -25,5 +25,19 @@ def dues_invoice(member=None, *, year=YEAR, issued_on=ISSUED_ON, amount="5000.00
     return next(invoice for invoice in issued if invoice.member_id == member.pk)
 
 
+def partly_paid_invoice(member):
+    """A dues invoice of 5000.00 USD with one payment of 1250.00 on it, bank reference
+    RBL-0001."""
+    invoice = dues_invoice(member)
+    billing.record_payment(
+        invoice=invoice,
+        amount=Decimal("1250.00"),
+        paid_on=datetime.date(2026, 2, 1),
+        reference="RBL-0001",
+        by=None,
+    )
+    return invoice
+
+
 def billing_contact(member, **kwargs):
     return ContactFactory(member=member, role=Contact.Role.BILLING, **kwargs)

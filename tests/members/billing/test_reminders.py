@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from members.models import InvoiceReminder
 from members.services import billing
+from members.services.billing import reminders
 from tests.members.billing.factories import billing_contact, dues_invoice
 from tests.members.factories import ContactFactory, MemberFactory, UserFactory
 
@@ -77,7 +78,7 @@ def test_a_paid_invoice_gets_no_reminder(invoice):
 def test_a_sender_killed_halfway_leaves_the_rest_for_the_next_run(invoice, monkeypatch):
     second = dues_invoice(MemberFactory(name="Bravo Networks"), issued_on=invoice.issued_on)
     ContactFactory(member=second.member, email="admin@bravo.example", is_member_admin=True)
-    real_send = billing.reminder_messages
+    real_send = reminders.reminder_messages
     sent_before_dying = []
 
     def dies_on_the_second_invoice(reminder_invoice, stage, recipients):
@@ -86,7 +87,7 @@ def test_a_sender_killed_halfway_leaves_the_rest_for_the_next_run(invoice, monke
         sent_before_dying.append(reminder_invoice)
         return real_send(reminder_invoice, stage, recipients)
 
-    monkeypatch.setattr(billing, "reminder_messages", dies_on_the_second_invoice)
+    monkeypatch.setattr(reminders, "reminder_messages", dies_on_the_second_invoice)
     with pytest.raises(SystemExit):
         billing.send_due_reminders(today=invoice.issued_on)
     assert InvoiceReminder.objects.count() == 1

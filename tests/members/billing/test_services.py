@@ -16,7 +16,7 @@ from members.models import (
 )
 from members.services import billing
 from members.services.billing import BillingRefused
-from tests.members.billing.factories import ISSUED_ON, YEAR, dues_invoice, rate
+from tests.members.billing.factories import ISSUED_ON, YEAR, billing_contact, dues_invoice, rate
 from tests.members.factories import MemberFactory, MembershipCategoryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,6 +95,21 @@ def test_issuing_keeps_the_yearly_dues_record(secretariat):
 
     dues = Dues.objects.get(member=member, year=YEAR)
     assert (dues.amount, dues.status) == (Decimal("5000.00"), Dues.Status.ISSUED)
+
+
+def test_each_dues_line_is_written_in_the_language_of_its_members_invoices(secretariat):
+    category = MembershipCategoryFactory(name="Observer", name_es="observador")
+    rate(category)
+    billing_contact(MemberFactory(name="Alpha Telecom", category=category), language="es")
+    MemberFactory(name="Bravo Networks", category=category)
+
+    billing.issue_dues(year=YEAR, by=secretariat, issued_on=ISSUED_ON)
+
+    lines = InvoiceLine.objects.order_by("invoice__member__name")
+    assert [line.description for line in lines] == [
+        "Cuota anual 2026, miembro observador",
+        "Annual dues 2026, Observer member",
+    ]
 
 
 def test_issuing_without_a_rate_is_refused(secretariat):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from members.services import billing
-from tests.members.billing.factories import billing_contact, dues_invoice
+from tests.members.billing.factories import billing_contact, dues_invoice, partly_paid_invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -24,15 +24,7 @@ def text_of(document: bytes) -> str:
 
 @pytest.fixture
 def invoice(member_a):
-    invoice = dues_invoice(member_a)
-    billing.record_payment(
-        invoice=invoice,
-        amount=Decimal("1250.00"),
-        paid_on=datetime.date(2026, 2, 1),
-        reference="RBL-0001",
-        by=None,
-    )
-    return invoice
+    return partly_paid_invoice(member_a)
 
 
 @pytest.fixture
