@@ -330,7 +330,7 @@ class Resolution(models.Model):
 
 class VoteQuerySet(models.QuerySet):
     def live(self):
-        """Votes that count: not voided by an edit of the resolution's text."""
+        """Votes that count: not voided by a change of the resolution's wording."""
         return self.filter(voided_at__isnull=True)
 
 

@@ -190,12 +190,13 @@ def edit_resolution(
     text: str,
     deadline: datetime.datetime | None = None,
 ) -> Resolution:
-    """A new wording or deadline. Votes cast on the old wording no longer count: they are
-    voided, kept on record, and the directors are told; the history keeps both versions."""
+    """A new wording or deadline. Votes cast on the old wording, its title or its text, no
+    longer count: the title says what is decided as much as the text does. They are voided,
+    kept on record, and the directors are told; the history keeps both versions."""
     row = locked(resolution)
     if row.voting_has_ended():
         raise ValidationError(_("Voting on this resolution has ended; it can no longer change."))
-    text_changed = text != row.text
+    reworded = (title, text) != (row.title, row.text)
     deadline_moved = deadline is not None and deadline != row.deadline
     if deadline is not None and deadline_moved and deadline <= timezone.now():
         raise ValidationError(_("The new deadline must be in the future."))
@@ -203,7 +204,7 @@ def edit_resolution(
     if deadline_moved:
         row.deadline = deadline
     voided = 0
-    if text_changed:
+    if reworded:
         voided = row.votes.live().update(voided_at=timezone.now())
         row.revision += 1
     row.full_clean()
