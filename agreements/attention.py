@@ -28,6 +28,8 @@ from members.apps import MEMBERS
 from members.attention import ENDING_WITHIN_DAYS, Visit, admin_list, kept
 
 REVIEW_DUE_WITHIN_DAYS = 30
+# The member panel is the organisation's: it shows what its operators may see.
+MEMBER_CLEARANCE = Clearance(may_see_register=False, is_member_operator=True)
 
 
 def register_link(**filters) -> str:
@@ -119,10 +121,12 @@ def decisions(today: datetime.date) -> Iterator[AttentionItem]:
     )
 
 
-@provides(MEMBER, shows=[SEATS, MEMBERS])
+# Which terms the panel names follows the confidentiality of the agreements granting them.
+@provides(MEMBER, shows=[SEATS, MEMBERS, REGISTER])
 def seat_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
     ending = list(
-        Appointment.objects.ending_within(ENDING_WITHIN_DAYS, visit.today)
+        Appointment.objects.visible_to(MEMBER_CLEARANCE, visit.today)
+        .ending_within(ENDING_WITHIN_DAYS, visit.today)
         .filter(contact__member=visit.member)
         .select_related("contact", "seat__council")
         .order_by("ends_on")
@@ -143,8 +147,7 @@ def seat_terms_ending(visit: Visit) -> Iterator[AttentionItem]:
 
 @provides(MEMBER, shows=[BRIEFINGS])
 def briefings_since_last_visit(visit: Visit) -> Iterator[AttentionItem]:
-    clearance = Clearance(may_see_register=False, is_member_operator=True)
-    published = Briefing.objects.visible_to(clearance)
+    published = Briefing.objects.visible_to(MEMBER_CLEARANCE)
     if visit.last_visit:
         published = published.filter(Q(published_at__gt=visit.last_visit))
     yield AttentionItem(

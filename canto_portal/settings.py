@@ -161,6 +161,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # and the compiling then takes longer than the query.
     database_options = DATABASES["default"].setdefault("OPTIONS", {})
     database_options["options"] = f"{database_options.get('options', '')} -c jit=off".strip()
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite takes one writer at a time. A transaction that reads before it writes (a vote:
+    # its checks, then the insert) cannot wait for a writer that came first, and fails with
+    # "database is locked": each transaction takes the write lock when it begins instead,
+    # waiting its turn, as select_for_update() makes PostgreSQL's do.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

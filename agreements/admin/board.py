@@ -21,7 +21,14 @@ from agreements.models import (
     Resolution,
     Vote,
 )
-from agreements.services.board import close_resolution, edit_resolution, open_resolution
+from agreements.services.board import (
+    approval_voted_on,
+    close_resolution,
+    edit_resolution,
+    minutes_change_refusal,
+    open_resolution,
+    save_minutes,
+)
 
 
 class AgendaItemInline(admin.TabularInline):
@@ -154,10 +161,24 @@ class ResolutionAdmin(SimpleHistoryAdmin):
         )
 
 
+class MinutesForm(forms.ModelForm):
+    class Meta:
+        model = Minutes
+        fields = ["meeting", "text"]
+
+    def clean(self):
+        cleaned = super().clean()
+        changed = Minutes(pk=self.instance.pk, text=cleaned.get("text", ""))
+        approving = approval_voted_on(changed)
+        if approving is not None and (refusal := minutes_change_refusal(approving)):
+            raise ValidationError(refusal)
+        return cleaned
+
+
 @admin.register(Minutes)
 class MinutesAdmin(SimpleHistoryAdmin):
+    form = MinutesForm
     list_display = ["meeting", "drafted_by", "updated_at"]
-    exclude = ["drafted_by"]
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not (
@@ -165,8 +186,7 @@ class MinutesAdmin(SimpleHistoryAdmin):
         )
 
     def save_model(self, request, obj, form, change):
-        obj.drafted_by = request.user
-        super().save_model(request, obj, form, change)
+        save_minutes(minutes=obj, by=request.user)
 
 
 @admin.register(ActionItem)

@@ -96,6 +96,14 @@ class AgendaItem(models.Model):
     def __str__(self):
         return f"{self.position}. {self.title}"
 
+    @property
+    def report_besides_title(self) -> str:
+        """The report, unless the item is named after it: an item titled "Treasurer's report"
+        for the treasurer's report would otherwise read the same words twice."""
+        if self.report.strip().casefold() == self.title.strip().casefold():
+            return ""
+        return self.report
+
 
 def meeting_document_path(instance, filename):
     return stored_pdf_name(f"board/meetings/{instance.meeting_id}")
@@ -322,7 +330,7 @@ class Resolution(models.Model):
 
 class VoteQuerySet(models.QuerySet):
     def live(self):
-        """Votes that count: not voided by an edit of the resolution's text."""
+        """Votes that count: not voided by a change of the resolution's wording."""
         return self.filter(voided_at__isnull=True)
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from agreements.models.register import Agreement, Partner
+from agreements.models.register import Agreement, Clearance, Partner
 from canto_portal.formats import short_date
 from canto_portal.versions import WatchedQuerySet
 
@@ -34,7 +34,19 @@ def follows_consecutively(earlier_end, later_start):
     return (later_start - earlier_end).days - 1 <= CONSECUTIVE_TERM_MAX_GAP_DAYS
 
 
+class CouncilQuerySet(WatchedQuerySet):
+    def visible_to(self, clearance: Clearance):
+        """Councils the viewer may know of: those granted by an agreement they may see. A
+        council, its seats and their holders tell what the agreement grants CANTO, so they
+        are as confidential as the agreement itself."""
+        return self.filter(agreement__in=Agreement.objects.visible_to(clearance))
+
+
 class SeatQuerySet(WatchedQuerySet):
+    def visible_to(self, clearance: Clearance):
+        """Seats of the councils the viewer may see (CouncilQuerySet.visible_to)."""
+        return self.filter(council__in=Council.objects.visible_to(clearance))
+
     def lock_for_appointment(self, pk):
         """Locks a seat and its council row until the transaction ends (SELECT ... FOR UPDATE
         over the join locks both on PostgreSQL; SQLite locks the whole database on write
@@ -59,13 +71,15 @@ class SeatQuerySet(WatchedQuerySet):
             )
         )
 
-    def with_appointments_held_on(self, day: datetime.date):
+    def with_appointments_held_on(self, day: datetime.date, clearance: Clearance):
         """Prefetches `current_appointments` as they were on `day`: the terms that covered it,
-        whatever became of them since (ended terms included, withdrawn ones never held)."""
+        whatever became of them since (ended terms included, withdrawn ones never held), of
+        those the viewer may see (AppointmentQuerySet.visible_to)."""
         return self.prefetch_related(
             models.Prefetch(
                 "appointments",
-                queryset=Appointment.objects.occupying()
+                queryset=Appointment.objects.visible_to(clearance)
+                .occupying()
                 .filter(starts_on__lte=day, ends_on__gte=day)
                 .select_related("contact__member"),
                 to_attr="current_appointments",
@@ -85,6 +99,15 @@ class SeatQuerySet(WatchedQuerySet):
 
 
 class AppointmentQuerySet(WatchedQuerySet):
+    def visible_to(self, clearance: Clearance, today: datetime.date | None = None):
+        """Terms the viewer may see: on the seats they may see (SeatQuerySet.visible_to) and,
+        but for the Board and the Secretariat, begun by today. A nominee is the Board's
+        decision, not announced before the term starts, whatever day a page is asked for."""
+        visible = self.filter(seat__in=Seat.objects.visible_to(clearance))
+        if clearance.may_see_register:
+            return visible
+        return visible.filter(starts_on__lte=today or timezone.localdate())
+
     def occupying(self):
         """Appointments that take up their seat's time: all but withdrawn ones. The same set
         the PostgreSQL exclusion constraint appointment_no_overlap_per_seat covers."""
@@ -134,7 +157,7 @@ class Council(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
 
-    objects = WatchedQuerySet.as_manager()
+    objects = CouncilQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -190,29 +190,37 @@ def edit_resolution(
     text: str,
     deadline: datetime.datetime | None = None,
 ) -> Resolution:
-    """A new wording or deadline. Votes cast on the old wording no longer count: they are
-    voided, kept on record, and the directors are told; the history keeps both versions."""
+    """A new wording or deadline. Votes cast on the old wording, its title or its text, no
+    longer count: the title says what is decided as much as the text does. They are voided,
+    kept on record, and the directors are told; the history keeps both versions."""
     row = locked(resolution)
     if row.voting_has_ended():
         raise ValidationError(_("Voting on this resolution has ended; it can no longer change."))
-    text_changed = text != row.text
+    reworded = (title, text) != (row.title, row.text)
     deadline_moved = deadline is not None and deadline != row.deadline
     if deadline is not None and deadline_moved and deadline <= timezone.now():
         raise ValidationError(_("The new deadline must be in the future."))
     row.title, row.text = title, text
     if deadline_moved:
         row.deadline = deadline
-    voided = 0
-    if text_changed:
-        voided = row.votes.live().update(voided_at=timezone.now())
-        row.revision += 1
+    if reworded:
+        void_votes(row)
     row.full_clean()
     row.save()
     if deadline_moved and row.method == Resolution.Method.CIRCULATION:
         schedule_deadline(row)
+    return row
+
+
+def void_votes(row: Resolution) -> None:
+    """What the directors vote on changed: the votes cast on it no longer count. They are
+    voided and kept on record, the resolution moves to its next revision and, once the
+    transaction commits, the directors are told to vote again. `row` is locked; the caller
+    saves it."""
+    voided = row.votes.live().update(voided_at=timezone.now())
+    row.revision += 1
     if voided:
         announce(signals.votes_voided, resolution_id=row.pk, revision=row.revision)
-    return row
 
 
 @transaction.atomic
@@ -301,14 +309,46 @@ def close_due_resolutions(now: datetime.datetime | None = None) -> list[Resoluti
     ]
 
 
-@transaction.atomic
 def draft_minutes(*, meeting: BoardMeeting, text: str, by) -> Minutes:
-    """The Secretariat's draft; refused once the minutes are approved."""
+    """The Secretariat's draft of a meeting's minutes (see save_minutes)."""
     minutes = Minutes.objects.filter(meeting=meeting).first() or Minutes(meeting=meeting)
-    minutes.text, minutes.drafted_by = text, by
+    minutes.text = text
+    return save_minutes(minutes=minutes, by=by)
+
+
+@transaction.atomic
+def save_minutes(*, minutes: Minutes, by) -> Minutes:
+    """Minutes as the Secretariat wrote them; refused once approved. Minutes put to the vote
+    are what the directors approve: a change to their text voids the votes cast on them, as
+    a change of a resolution's wording does."""
+    minutes.drafted_by = by
     minutes.full_clean()
+    approving = approval_voted_on(minutes)
+    if approving is not None:
+        row = locked(approving)
+        if refusal := minutes_change_refusal(row):
+            raise ValidationError(refusal)
+        void_votes(row)
+        row.save()
     minutes.save()
     return minutes
+
+
+def approval_voted_on(minutes: Minutes) -> Resolution | None:
+    """The open resolution approving the minutes, when their stored text differs from
+    `minutes.text`: what its directors vote on is changing."""
+    stored = Minutes.objects.filter(pk=minutes.pk).values_list("text", flat=True).first()
+    if stored is None or stored == minutes.text:
+        return None
+    return Resolution.objects.open().filter(approves_minutes=minutes).first()
+
+
+def minutes_change_refusal(approving: Resolution) -> str | None:
+    """Why minutes put to the vote may not change, or None: once voting on their approval
+    has ended, voiding its votes would leave the decision without them."""
+    if approving.voting_has_ended():
+        return _("Voting on the approval of these minutes has ended; they can no longer change.")
+    return None
 
 
 def pack_agreements(meeting: BoardMeeting) -> list[Agreement]:

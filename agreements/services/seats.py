@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from agreements.models import (
     Appointment,
+    Clearance,
     Seat,
 )
 from agreements.models.seats import SeatQuerySet
@@ -95,11 +96,15 @@ def lost_exclusion_deadlock(error: Exception) -> bool:
     )
 
 
-def representative_seats(today: datetime.date | None = None) -> SeatQuerySet:
-    """Every council seat with its current holder (`current_appointments`), principal seats
-    first: the list /representatives/ and the member portal show. Three queries."""
+def representative_seats(
+    *, clearance: Clearance, today: datetime.date | None = None
+) -> SeatQuerySet:
+    """Every council seat the viewer may see with its current holder
+    (`current_appointments`), principal seats first: the list /representatives/ and the
+    member portal show. Three queries."""
     return (
-        Seat.objects.select_related("council__partner", "council__agreement")
+        Seat.objects.visible_to(clearance)
+        .select_related("council__partner", "council__agreement")
         .with_current_appointments(today)
         # "principal" sorts after "alternate", so descending puts principal seats first.
         .order_by("council__name", "-kind", "label")

@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from agreements.models import Confidentiality
 from members.models import Member
 from tests.agreements.factories_briefings import BriefingFactory
 from tests.agreements.factories_seats import AppointmentFactory
@@ -45,7 +46,12 @@ def test_board_terms_of_the_members_people_ending_are_listed(client, operator_a,
 
 def test_council_seat_terms_of_the_members_people_ending_are_listed(client, operator_a, member_a):
     contact = ContactFactory(member=member_a, name="Ending Representative")
-    AppointmentFactory(contact=contact, starts_on=days(-700), ends_on=days(30))
+    AppointmentFactory(
+        contact=contact,
+        starts_on=days(-700),
+        ends_on=days(30),
+        seat__council__agreement__confidentiality=Confidentiality.MEMBERS,
+    )
     client.force_login(operator_a)
     assert "Ending Representative" in panel(client)
 

@@ -78,3 +78,12 @@ def test_the_secretariat_sees_the_read_receipts(client, meeting, secretariat_use
 def test_directors_do_not_see_the_read_receipts(client, meeting):
     client.force_login(director().user)
     assert "Read receipts" not in client.get(meeting.get_absolute_url()).text
+
+
+def test_an_agenda_item_named_after_its_report_names_it_once(client, meeting):
+    AgendaItemFactory(meeting=meeting, title="Treasurer's report", report="Treasurer's report")
+    AgendaItemFactory(meeting=meeting, title="Finances", report="Auditor's letter")
+    client.force_login(director().user)
+    text = pack_text(client.get(reverse("agreements:board_pack", args=[meeting.pk])))
+    assert "Treasurer's report · Treasurer's report" not in text
+    assert "Finances · Auditor's letter" in text

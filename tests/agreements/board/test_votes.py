@@ -7,8 +7,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from agreements.models import Recusal, Vote
+from agreements.models import Recusal, Resolution, Vote
 from agreements.services.board import cast_vote, close_resolution, edit_resolution
 from tests.agreements.board.factories import ResolutionFactory, VoteFactory, director
 from tests.members.factories import ContactFactory
@@ -125,7 +126,7 @@ def test_editing_the_text_voids_every_vote_and_keeps_both_versions(client):
     client.force_login(director().user)
     page = client.get(resolution.get_absolute_url())
     assert "First wording." in page.text
-    assert "Votes voided by a change of the text" in page.text
+    assert "Votes voided by a change of the wording" in page.text
 
 
 def test_a_director_votes_again_after_the_text_changed():
@@ -137,8 +138,53 @@ def test_a_director_votes_again_after_the_text_changed():
     assert list(Vote.objects.live().values_list("choice", flat=True)) == ["oppose"]
 
 
-def test_editing_only_the_title_keeps_the_votes():
+def test_editing_the_title_voids_every_vote():
+    resolution = ResolutionFactory(title="Renew the agreement")
+    VoteFactory(resolution=resolution)
+    edit_resolution(resolution=resolution, title="Terminate the agreement", text=resolution.text)
+    assert Vote.objects.live().count() == 0
+    assert Vote.objects.filter(voided_at__isnull=False).count() == 1
+
+
+def test_the_resolution_page_keeps_the_title_the_votes_were_cast_on(client):
+    resolution = ResolutionFactory(title="Renew the agreement")
+    VoteFactory(resolution=resolution)
+    edit_resolution(resolution=resolution, title="Terminate the agreement", text=resolution.text)
+    client.force_login(director().user)
+    page = client.get(resolution.get_absolute_url())
+    assert "<strong>Renew the agreement</strong>" in page.text
+
+
+def test_renaming_a_resolution_in_the_admin_voids_its_votes_and_tells_the_directors(
+    client, secretariat_user, django_capture_on_commit_callbacks
+):
+    resolution = ResolutionFactory(title="Renew the agreement")
+    VoteFactory(resolution=resolution)
+    deadline = timezone.localtime(resolution.deadline)
+    client.force_login(secretariat_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("admin:agreements_resolution_change", args=[resolution.pk]),
+            {
+                "title": "Terminate the agreement",
+                "text": resolution.text,
+                "deadline_0": deadline.strftime("%Y-%m-%d"),
+                "deadline_1": deadline.strftime("%H:%M:%S"),
+                **{
+                    f"{inline}-{count}_FORMS": 0
+                    for inline in ("votes", "recusals")
+                    for count in ("TOTAL", "INITIAL")
+                },
+            },
+        )
+    assert Resolution.objects.get().title == "Terminate the agreement"
+    assert Vote.objects.live().count() == 0
+    queued = DBTaskResult.objects.values_list("task_path", flat=True)
+    assert "agreements.tasks_board.notify_votes_voided" in queued
+
+
+def test_saving_a_resolution_unchanged_keeps_the_votes():
     resolution = ResolutionFactory()
     VoteFactory(resolution=resolution)
-    edit_resolution(resolution=resolution, title="Clearer title", text=resolution.text)
+    edit_resolution(resolution=resolution, title=resolution.title, text=resolution.text)
     assert Vote.objects.live().count() == 1
