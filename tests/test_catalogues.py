@@ -44,6 +44,16 @@ def test_no_entry_is_obsolete(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
+def test_every_plural_entry_has_each_form_its_language_counts(language):
+    # Spanish and French count three forms (one, millions, other): an entry with two falls back
+    # to English for every other number, "117 members".
+    po = catalogue(language)
+    forms = int(po.metadata["Plural-Forms"].split("nplurals=")[1].split(";")[0])
+    short = [e for e in po if e.msgid_plural and sorted(e.msgstr_plural) != list(range(forms))]
+    assert named(short) == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 def test_the_committed_mo_file_is_compiled_from_the_po_file(language):
     compiled = polib.mofile(str(LOCALE / language / "LC_MESSAGES" / "django.mo"))
     expected = {
