@@ -30,14 +30,25 @@ seed: migrate
 	$(BIN)/python manage.py seed_demo
 
 # Links in emails and the address `demo_logins` prints follow the address served.
+# The server and the worker stop together, the worker once and gracefully (a second signal
+# would cut short the email it is sending): Ctrl-C reaches the worker from the terminal, so
+# only the server is stopped here; when make itself is stopped (SIGTERM, as `timeout` or a
+# process manager does), both are. Either way the shell waits for both, then ends by the same
+# signal, so that make reports an interrupt rather than an error.
 run: export PORTAL_URL ?= http://$(HOST):$(PORT)
 run: seed
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	$(BIN)/python manage.py demo_logins
 	$(BIN)/python manage.py resume_briefing_deliveries
 	$(BIN)/python manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'kill $$server 2>/dev/null; stopped_by=INT' INT; \
+	trap 'kill $$server $$worker 2>/dev/null; stopped_by=TERM' TERM HUP; \
+	wait $$server; status=$$?; \
+	[ -n "$$stopped_by" ] || kill $$worker 2>/dev/null; \
+	wait; \
+	[ -z "$$stopped_by" ] || { trap - $$stopped_by; kill -s $$stopped_by $$$$; }; \
+	exit $$status
 
 # Connections are not kept between requests in tests, so the browser tests' live server
 # leaves none open when the test database is dropped.

@@ -30,7 +30,7 @@ import psycopg  # noqa: E402
 MEMBERS = 1_230
 CONTACTS = 6_000
 LARGE_MEMBERS = 10_000
-# What gunicorn allows a sync worker for one request when started as the README says.
+# What gunicorn allows a sync worker for one request when started as docs/deployment.md says.
 WORKER_TIMEOUT = 30
 PREFIX = "import-bench"
 COUNTRIES = ["TT", "JM", "BB", "BS", "GY", "BZ", "LC", "VC", "GD", "AG", "KN", "DM", "SR", "HT"]

@@ -230,7 +230,7 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 # An uploaded file larger than this goes to a temporary file, not a worker's memory, while the
 # PDF check reads it (20 MB at most, agreements/validators.py). Django takes in the whole
-# request before any check: the proxy's client_max_body_size caps it (README, Deployment).
+# request before any check: the proxy's client_max_body_size caps it (docs/deployment.md, Uploads).
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440
 
 MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
@@ -378,7 +378,7 @@ if SENTRY_DSN:
     )
 
 # Import and export (django-import-export). Resources live in members/resources.py and
-# agreements/resources.py; the README section "Importing your data" is the Secretariat's guide.
+# agreements/resources.py; "Importing your data" in docs/secretariat.md is the Secretariat's guide.
 # All or nothing: each import runs in one transaction, rolled back when any row fails.
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Buttons and URLs need "<app>.import_<model>" / "<app>.export_<model>", granted to the

@@ -34,8 +34,11 @@ class AccessRule:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not self.admits(roles_for(request)):
-            return TemplateResponse(request, "members/no_access.html", status=403)
+        roles = roles_for(request)
+        if not self.admits(roles):
+            # The Secretariat's work is in the back office: its refusals point there.
+            context = {"back_office": roles.is_back_office_login}
+            return TemplateResponse(request, "members/no_access.html", context, status=403)
         return None
 
 

@@ -37,7 +37,7 @@ def test_every_entry_is_translated(language):
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_plural_entry_has_each_form_the_language_counts(language):
     """A form missing is no translation for the counts it serves: Spanish and French have a
-    third form, and "7 days" would stay in English."""
+    third form, and "7 days" or "117 members" would stay in English."""
     held = catalogue(language)
     forms = int(re.search(r"nplurals=(\d+)", held.metadata["Plural-Forms"]).group(1))
     incomplete = [

@@ -119,6 +119,10 @@ class MemberQuerySet(WatchedQuerySet):
         """The members-only directory: active members with what a listing row shows."""
         return self.active().select_related("category").order_by("name", "pk")
 
+    def left_out_of_directory(self):
+        """Members on the register whom the directory does not list: suspended and lapsed."""
+        return self.current().exclude(status=Member.Status.ACTIVE)
+
     def profiles_visible_to(self, roles):
         """Profiles a login may open: the Secretariat any on the register, others the
         directory's."""

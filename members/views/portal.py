@@ -243,7 +243,13 @@ def directory_listing(query: DirectoryQuery) -> dict | NotKept:
         country_codes=members.order_by().values_list("country", flat=True).distinct(),
     )
     page = Paginator(form.filter(members), DIRECTORY_PAGE_SIZE).get_page(params.get("page"))
-    context = {"form": form, "page": page, "query": urlencode(filters)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": urlencode(filters),
+        # The home page counts every member on the register: the directory says who it leaves out.
+        "unlisted": Member.objects.left_out_of_directory().count(),
+    }
     return context if bounded(form, params, page) else NotKept(context)
 
 

@@ -6,8 +6,8 @@ without the role gets 403; another organisation's private objects answer 404."""
 import pytest
 from django.urls import reverse
 
-from members.models import Contact
-from tests.members.factories import UserFactory
+from members.models import Contact, Member
+from tests.members.factories import UserFactory, activate_totp
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,41 @@ def test_login_without_any_role_is_refused(client, key, member_a, contact_a):
 
     assert response.status_code == 403
     assert "not open to your login" in response.text
+
+
+@pytest.fixture
+def staff_outside_the_secretariat(db):
+    user = UserFactory(is_staff=True)
+    activate_totp(user)
+    return user
+
+
+@pytest.mark.parametrize("role", ["secretariat_user", "staff_outside_the_secretariat"])
+def test_back_office_login_refused_on_the_portal_is_pointed_to_the_back_office(
+    client, request, role
+):
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(reverse("members:portal"))
+
+    assert response.status_code == 403
+    assert f'href="{reverse("admin:index")}"' in response.text
+    assert "Go to the back office" in response.text
+
+
+@pytest.mark.parametrize(
+    ("role", "key"), [("operator_a", "portal"), ("board_user", "profile_edit")]
+)
+def test_login_outside_the_back_office_is_not_pointed_to_it(client, request, role, key, member_a):
+    if role == "operator_a":
+        Member.objects.filter(pk=member_a.pk).update(status=Member.Status.RESIGNED)
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get(reverse(f"members:{key}"))
+
+    assert response.status_code == 403
+    assert reverse("admin:index") not in response.text
+    assert "ask the CANTO Secretariat" in response.text
 
 
 def test_member_admin_cannot_edit_another_organisations_contact(client, member_admin_b, contact_a):

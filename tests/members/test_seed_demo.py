@@ -165,3 +165,14 @@ def test_demo_logins_prints_the_address_the_portal_is_served_at(settings):
     call_command("demo_logins", stdout=output)
 
     assert "Open http://127.0.0.1:9000/accounts/login/ " in output.getvalue()
+
+
+def test_demo_logins_suggests_a_fresh_code_command_that_names_the_same_address(settings):
+    settings.DEBUG = True
+    settings.PORTAL_URL = "http://127.0.0.1:8123"
+    output = StringIO()
+
+    call_command("demo_logins", stdout=output)
+
+    command = output.getvalue().split("For a fresh code: ")[1].strip()
+    assert command == "PORTAL_URL=http://127.0.0.1:8123 .venv/bin/python manage.py demo_logins"

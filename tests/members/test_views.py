@@ -2,6 +2,7 @@ import datetime
 import time
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -402,6 +403,29 @@ def test_directory_lists_active_members_only(client, operator_a, member_b):
     assert names == ["Alpha Telecom", "Bravo Networks"]
 
 
+def test_directory_says_how_many_members_of_the_register_it_leaves_out(client, operator_a):
+    MemberFactory(status=Member.Status.SUSPENDED)
+    MemberFactory(status=Member.Status.LAPSED)
+    MemberFactory(status=Member.Status.RESIGNED)
+
+    response = login(client, operator_a).get(reverse("members:directory"))
+
+    # The home page counts the four members on the register; the directory lists one.
+    assert "1 member<" in response.text
+    assert (
+        "The directory lists active members only: 2 suspended or lapsed members are not listed."
+        in response.text
+    )
+
+
+def test_directory_counts_its_members_in_the_viewers_language(client, operator_a, member_b):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+
+    response = login(client, operator_a).get(reverse("members:directory"))
+
+    assert 'role="status">2 miembros</p>' in response.text
+
+
 def test_directory_filters_by_country(client, operator_a):
     MemberFactory(name="Kingston Cable", country="JM")
 
@@ -461,8 +485,8 @@ def test_directory_query_count_does_not_grow_with_members(
     login(client, operator_a)
 
     # Nothing cached yet: session, user, contact (with board term and MFA state), countries,
-    # count, page, categories (select).
-    with django_assert_num_queries(7):
+    # count, page, members left out, categories (select).
+    with django_assert_num_queries(8):
         response = client.get(reverse("members:directory"))
     assert response.status_code == 200
 

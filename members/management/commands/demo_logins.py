@@ -1,3 +1,5 @@
+import shlex
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.urls import reverse
@@ -25,7 +27,9 @@ class Command(BaseCommand):
                     f" (secret {DEMO_TOTP_SECRETS[role]})"
                 )
             self.stdout.write(line)
+        # Run by hand in another terminal, the command knows the address only from
+        # PORTAL_URL: the command it suggests carries the one `make run` serves at.
         self.stdout.write(
             f"Open {absolute_url(reverse('account_login'))} . For a fresh code: "
-            ".venv/bin/python manage.py demo_logins"
+            f"PORTAL_URL={shlex.quote(settings.PORTAL_URL)} .venv/bin/python manage.py demo_logins"
         )
